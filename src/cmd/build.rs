@@ -1,0 +1,80 @@
+//! `folio build`: check, render, write.
+
+use crate::ProjectArgs;
+use folio::content::Trim;
+use folio::Options;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// Output folder (default: PROJECT/out).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Render only one of the two outputs.
+    #[arg(long, value_enum)]
+    pub only: Option<crate::Only>,
+    /// Brochure trim size: a4, a5 or WIDTHxHEIGHT in millimetres (overrides settings.trim).
+    #[arg(long, value_parser = Trim::parse)]
+    pub trim: Option<Trim>,
+    /// Leave crop marks off the brochure (the bleed stays).
+    #[arg(long)]
+    pub no_marks: bool,
+    /// Also write out/brochure-imposed.pdf: printer's spreads for saddle stitching.
+    #[arg(long, value_enum)]
+    pub impose: Option<Impose>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Impose {
+    /// Pages paired on sheets twice their size, in saddle-stitch order.
+    Saddle,
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let Some(project) = super::open(&args.project.project, args.out.as_deref()) else {
+        return ExitCode::from(2);
+    };
+    let session = super::session(project);
+    let opts = Options {
+        only: super::kind(args.only),
+        trim: args.trim,
+        no_marks: args.no_marks,
+        impose: args.impose.is_some(),
+        dry_run: false,
+    };
+    let started = std::time::Instant::now();
+    let outcome = session.run(&opts);
+    super::print_report(&outcome);
+    if outcome.report.has_errors() {
+        eprintln!(
+            "folio: {} error(s); nothing was written, the previous PDFs in {} are unchanged",
+            outcome.report.errors(),
+            session.project.display_path(&session.project.out).display()
+        );
+        return ExitCode::FAILURE;
+    }
+    for r in &outcome.rendered {
+        let name = format!("{}.pdf", r.kind.name());
+        let path = session.project.out.join(&name);
+        let state = if outcome.written.contains(&path) { "wrote" } else { "unchanged" };
+        eprintln!(
+            "{state} {} ({} pages)",
+            session.project.display_path(&path).display(),
+            r.document.pages().len()
+        );
+    }
+    for p in &outcome.written {
+        if !p.extension().is_some_and(|e| e == "pdf") || p.ends_with("brochure-imposed.pdf") {
+            eprintln!("wrote {}", session.project.display_path(p).display());
+        }
+    }
+    eprintln!(
+        "done in {:.2} s ({} warning(s))",
+        started.elapsed().as_secs_f64(),
+        outcome.report.warnings()
+    );
+    ExitCode::SUCCESS
+}

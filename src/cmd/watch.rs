@@ -1,0 +1,175 @@
+//! `folio watch`: one long-lived session; every saved change re-renders, incrementally.
+//! A broken save prints its error and keeps the last good PDFs; Ctrl-C exits cleanly.
+
+use crate::ProjectArgs;
+use folio::{Options, Session};
+use notify::{RecursiveMode, Watcher};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// Output folder (default: PROJECT/out).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Render only one of the two outputs.
+    #[arg(long, value_enum)]
+    pub only: Option<crate::Only>,
+    /// Quiet period after a change before re-rendering, in milliseconds.
+    #[arg(long, default_value_t = 50)]
+    pub debounce_ms: u64,
+}
+
+enum Event {
+    Changed(Vec<PathBuf>),
+    Stop,
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let Some(project) = super::open(&args.project.project, args.out.as_deref()) else {
+        return ExitCode::from(2);
+    };
+    let opts = Options {
+        only: super::kind(args.only),
+        ..Default::default()
+    };
+    let (tx, rx) = mpsc::channel::<Event>();
+    let stop = tx.clone();
+    if let Err(e) = ctrlc::set_handler(move || {
+        let _ = stop.send(Event::Stop);
+    }) {
+        eprintln!("folio: cannot catch Ctrl-C: {e}");
+    }
+    let mut session = super::session(project);
+    let watched = watched_dirs(&session);
+    let events = tx.clone();
+    let mut watcher = match notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        if let Ok(ev) = res
+            && !matches!(ev.kind, notify::EventKind::Access(_))
+        {
+            let _ = events.send(Event::Changed(ev.paths));
+        }
+    }) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("folio: cannot watch files: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for dir in &watched {
+        if let Err(e) = watcher.watch(dir, RecursiveMode::Recursive) {
+            eprintln!("folio: cannot watch {}: {e}", dir.display());
+        }
+    }
+    build(&session, &opts, "first build");
+    eprintln!("watching {} (Ctrl-C to stop)", list(&session, &watched));
+    let debounce = Duration::from_millis(args.debounce_ms);
+    loop {
+        let mut changed = match rx.recv() {
+            Ok(Event::Changed(paths)) => paths,
+            Ok(Event::Stop) | Err(_) => break,
+        };
+        // Collect the burst of events one save makes.
+        loop {
+            match rx.recv_timeout(debounce) {
+                Ok(Event::Changed(p)) => changed.extend(p),
+                Ok(Event::Stop) => return stopped(),
+                Err(mpsc::RecvTimeoutError::Timeout) => break,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return stopped(),
+            }
+        }
+        changed.retain(|p| relevant(&session, p));
+        changed.sort();
+        changed.dedup();
+        if changed.is_empty() {
+            continue;
+        }
+        if changed.iter().any(|p| session.project.font_dirs.iter().any(|d| p.starts_with(d))) {
+            // New or removed fonts: rescan them (rare), keeping the project.
+            session = super::session(session.project.clone());
+        }
+        let what = changed
+            .iter()
+            .map(|p| session.project.display_path(p).display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        build(&session, &opts, &format!("{what} changed"));
+    }
+    stopped()
+}
+
+fn stopped() -> ExitCode {
+    eprintln!("stopped");
+    ExitCode::SUCCESS
+}
+
+fn watched_dirs(session: &Session) -> Vec<PathBuf> {
+    let p = &session.project;
+    let mut dirs = vec![p.content.clone(), p.photos.clone(), p.layouts.clone()];
+    dirs.extend(p.font_dirs.iter().cloned());
+    dirs.retain(|d| d.is_dir());
+    dirs.dedup();
+    dirs
+}
+
+fn list(session: &Session, dirs: &[PathBuf]) -> String {
+    dirs.iter()
+        .map(|d| session.project.display_path(d).display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Ignores the output folder, our own temporary files and editors' swap and backup files.
+fn relevant(session: &Session, path: &Path) -> bool {
+    if path.starts_with(&session.project.out) {
+        return false;
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    !(name.starts_with(".folio-")
+        || name.starts_with(".#")
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name == "4913")
+}
+
+/// One rebuild, reported in one line (plus the diagnostics of a broken save).
+fn build(session: &Session, opts: &Options, why: &str) {
+    let start = Instant::now();
+    let outcome = session.run(opts);
+    let ms = start.elapsed().as_millis();
+    let clock = clock();
+    if outcome.report.has_errors() {
+        super::print_report(&outcome);
+        eprintln!("[{clock}] {why}: {} error(s), kept the last good PDFs ({ms} ms)", outcome.report.errors());
+        return;
+    }
+    let warnings = outcome.report.warnings();
+    if warnings > 0 && why == "first build" {
+        super::print_report(&outcome);
+    }
+    let written: Vec<String> = outcome
+        .written
+        .iter()
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    let result = if written.is_empty() {
+        "no output changed".to_string()
+    } else {
+        format!("rewrote {}", written.join(", "))
+    };
+    eprintln!("[{clock}] {why}: {result} in {ms} ms");
+}
+
+fn clock() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    format!("{:02}:{:02}:{:02}", secs / 3600 % 24, secs / 60 % 60, secs % 60)
+}

@@ -1,0 +1,16 @@
+//! folio turns YAML content and a folder of captioned photos into a print-ready PDF brochure
+//! and a 16:9 slide deck. See ARCHITECTURE.md for the map of this crate.
+
+pub mod content;
+pub mod diag;
+pub mod fonts;
+pub mod notes;
+pub mod output;
+pub mod photos;
+pub mod pipeline;
+pub mod print;
+pub mod project;
+pub mod render;
+
+pub use pipeline::{Options, Outcome, Session};
+pub use render::data::Kind;

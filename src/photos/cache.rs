@@ -1,0 +1,47 @@
+//! The on-disk cache of resampled photos: one JPEG per (source content, crop, size, quality),
+//! so a new process skips the resampling. A changed photo has a new content hash and therefore
+//! new keys: a stale entry can never be served. Deleting the folder is always safe.
+
+use super::Plan;
+use std::path::PathBuf;
+
+/// Bump when the resampling changes, so old entries are not reused.
+const VERSION: u32 = 1;
+
+pub struct DiskCache {
+    dir: Option<PathBuf>,
+}
+
+impl DiskCache {
+    pub fn new(dir: Option<PathBuf>) -> DiskCache {
+        DiskCache {
+            dir: dir.map(|d| d.join("photos")),
+        }
+    }
+
+    pub fn key(&self, source: &blake3::Hash, plan: &Plan) -> String {
+        let mut h = blake3::Hasher::new();
+        h.update(source.as_bytes());
+        h.update(&VERSION.to_le_bytes());
+        h.update(&super::resample::JPEG_QUALITY.to_le_bytes());
+        for v in [plan.crop.0, plan.crop.1, plan.crop.2, plan.crop.3, plan.out.0, plan.out.1] {
+            h.update(&v.to_le_bytes());
+        }
+        h.finalize().to_hex()[..32].to_string()
+    }
+
+    pub fn get(&self, key: &str) -> Option<Vec<u8>> {
+        let path = self.dir.as_ref()?.join(format!("{key}.jpg"));
+        let bytes = std::fs::read(path).ok()?;
+        // A cut-short file (disk full, killed writer) is not a JPEG: ignore it.
+        (bytes.starts_with(&[0xFF, 0xD8]) && bytes.ends_with(&[0xFF, 0xD9])).then_some(bytes)
+    }
+
+    /// Best effort: a cache that cannot be written only costs time.
+    pub fn put(&self, key: &str, bytes: &[u8]) {
+        let Some(dir) = &self.dir else { return };
+        if std::fs::create_dir_all(dir).is_ok() {
+            let _ = crate::output::write_atomic(&dir.join(format!("{key}.jpg")), bytes);
+        }
+    }
+}

@@ -1,0 +1,281 @@
+//! Photos: probed and hashed once per build, then cropped and resampled for exactly the frame a
+//! layout places them in (300 ppi for print), on demand, in parallel, with a disk cache.
+//!
+//! Layouts ask for a photo by a virtual path `/folio/photos/<id>/<W>x<H>@<DPI>`: photo number,
+//! the frame's size in pixels at the output's resolution, and that resolution. A request not
+//! yet prepared is answered with a same-sized placeholder and remembered; the renderer then
+//! prepares every missing request in parallel and compiles again.
+
+pub mod cache;
+pub mod decode;
+pub mod resample;
+
+use crate::content::Document;
+use crate::diag::{Diagnostic, Report, SourceMap};
+use decode::{PhotoError, Probe};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use typst::foundations::Bytes;
+
+/// One photo of the document, as found on disk.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub name: String,
+    pub path: PathBuf,
+    pub focus: (f64, f64),
+    pub hash: blake3::Hash,
+    pub probe: Probe,
+}
+
+/// A layout's request: photo `photo` in a frame of `width` × `height` pixels at `dpi`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Request {
+    pub photo: usize,
+    pub width: u32,
+    pub height: u32,
+    pub dpi: u32,
+}
+
+impl Request {
+    /// Parses the path part after `/folio/photos/`.
+    pub fn parse(path: &str) -> Option<Request> {
+        let (photo, rest) = path.split_once('/')?;
+        let (size, dpi) = rest.split_once('@')?;
+        let (w, h) = size.split_once('x')?;
+        let r = Request {
+            photo: photo.parse().ok()?,
+            width: w.parse().ok()?,
+            height: h.parse().ok()?,
+            dpi: dpi.parse().ok()?,
+        };
+        (r.width > 0 && r.height > 0 && r.width <= 40_000 && r.height <= 40_000 && r.dpi > 0)
+            .then_some(r)
+    }
+}
+
+/// A prepared photo for one request.
+#[derive(Clone)]
+pub struct Served {
+    pub bytes: Bytes,
+    /// Resolution of the photo in its frame (pixels per inch of the placed size).
+    pub ppi: f64,
+    pub pixels: (u32, u32),
+}
+
+/// Prepared photos kept in memory across builds of one process (the watch loop), keyed by the
+/// source's content so an edited photo never matches an old entry.
+pub type Memory = Arc<Mutex<HashMap<MemoryKey, Served>>>;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MemoryKey {
+    hash: blake3::Hash,
+    focus: (u64, u64),
+    width: u32,
+    height: u32,
+    dpi: u32,
+}
+
+/// The photos of one document, shared by both outputs' Worlds.
+pub struct PhotoSet {
+    pub sources: Vec<Source>,
+    cache: cache::DiskCache,
+    memory: Memory,
+}
+
+impl PhotoSet {
+    /// Reads, hashes and probes every photo of `doc` (header only: cheap). Problems are
+    /// reported against the place the photo is first used.
+    pub fn load(
+        doc: &Document,
+        sources: &SourceMap,
+        report: &mut Report,
+        cache_dir: Option<PathBuf>,
+        memory: Memory,
+    ) -> PhotoSet {
+        let probed: Vec<Result<Source, PhotoError>> = doc
+            .photos
+            .par_iter()
+            .map(|p| {
+                let bytes = decode::read_file(&p.path)?;
+                let probe = decode::probe(&bytes, &p.name)?;
+                Ok(Source {
+                    name: p.name.clone(),
+                    path: p.path.clone(),
+                    focus: p.focus,
+                    hash: blake3::hash(&bytes),
+                    probe,
+                })
+            })
+            .collect();
+        let mut list = Vec::new();
+        for (photo, r) in doc.photos.iter().zip(probed) {
+            match r {
+                Ok(s) => list.push(s),
+                Err(e) => {
+                    report.push(Diagnostic::error(e.message).at(sources, photo.loc).hint(e.hint));
+                    list.push(Source {
+                        name: photo.name.clone(),
+                        path: photo.path.clone(),
+                        focus: photo.focus,
+                        hash: blake3::hash(b""),
+                        probe: Probe {
+                            width: 1,
+                            height: 1,
+                            format: image::ImageFormat::Png,
+                            reoriented: false,
+                        },
+                    });
+                }
+            }
+        }
+        PhotoSet {
+            sources: list,
+            cache: cache::DiskCache::new(cache_dir),
+            memory,
+        }
+    }
+
+    /// A set with no photos (before the first build).
+    pub fn empty() -> PhotoSet {
+        PhotoSet {
+            sources: Vec::new(),
+            cache: cache::DiskCache::new(None),
+            memory: Memory::default(),
+        }
+    }
+
+    /// The prepared photo for `req`, if it has been prepared.
+    pub fn lookup(&self, req: &Request) -> Option<Served> {
+        let key = self.key(req)?;
+        self.memory.lock().unwrap().get(&key).cloned()
+    }
+
+    fn key(&self, req: &Request) -> Option<MemoryKey> {
+        let src = self.sources.get(req.photo)?;
+        Some(MemoryKey {
+            hash: src.hash,
+            focus: (src.focus.0.to_bits(), src.focus.1.to_bits()),
+            width: req.width,
+            height: req.height,
+            dpi: req.dpi,
+        })
+    }
+
+    pub fn contains(&self, req: &Request) -> bool {
+        req.photo < self.sources.len()
+    }
+
+    /// A grey stand-in of the requested size, for a first compile before photos are ready.
+    pub fn placeholder(req: &Request) -> Bytes {
+        let svg = format!(
+            r##"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}"><rect width="{w}" height="{h}" fill="#cccccc"/></svg>"##,
+            w = req.width,
+            h = req.height
+        );
+        Bytes::new(svg.into_bytes())
+    }
+
+    /// Prepares `requests` (decode once per photo, crop, resample, encode), in parallel,
+    /// from the disk cache where possible. `progress` is called after each photo.
+    pub fn prepare(&self, requests: &[Request], progress: &(dyn Fn(&str) + Sync)) -> Result<(), PhotoError> {
+        let mut by_photo: HashMap<usize, Vec<Request>> = HashMap::new();
+        for r in requests {
+            by_photo.entry(r.photo).or_default().push(*r);
+        }
+        let groups: Vec<(usize, Vec<Request>)> = by_photo.into_iter().collect();
+        let results: Vec<Result<Vec<(Request, Served)>, PhotoError>> = groups
+            .par_iter()
+            .map(|(id, reqs)| {
+                let out = self.prepare_photo(&self.sources[*id], reqs);
+                progress(&self.sources[*id].name);
+                out
+            })
+            .collect();
+        let mut memory = self.memory.lock().unwrap();
+        for r in results {
+            for (req, served) in r? {
+                if let Some(key) = self.key(&req) {
+                    memory.insert(key, served);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn prepare_photo(&self, src: &Source, reqs: &[Request]) -> Result<Vec<(Request, Served)>, PhotoError> {
+        let mut out = Vec::new();
+        let mut decoded: Option<decode::Decoded> = None;
+        let mut original: Option<Vec<u8>> = None;
+        for req in reqs {
+            let plan = Plan::new(src, req);
+            let key = self.cache.key(&src.hash, &plan);
+            let bytes = if plan.pass_through {
+                if original.is_none() {
+                    original = Some(decode::read_file(&src.path)?);
+                }
+                original.clone().unwrap()
+            } else if let Some(b) = self.cache.get(&key) {
+                b
+            } else {
+                if decoded.is_none() {
+                    let bytes = decode::read_file(&src.path)?;
+                    decoded = Some(decode::decode(&bytes, &src.name)?);
+                }
+                let b = resample::render(decoded.as_ref().unwrap(), plan.crop, plan.out.0, plan.out.1)
+                    .map_err(|e| PhotoError {
+                        message: format!("photo {} could not be resampled: {e}", src.name),
+                        hint: "export the photo again as a plain RGB JPEG".into(),
+                    })?;
+                self.cache.put(&key, &b);
+                b
+            };
+            out.push((
+                *req,
+                Served {
+                    bytes: Bytes::new(bytes),
+                    ppi: req.dpi as f64 * plan.out.0 as f64 / req.width as f64,
+                    pixels: plan.out,
+                },
+            ));
+        }
+        Ok(out)
+    }
+}
+
+/// What to do for one request.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Plan {
+    /// Region of the upright photo that the frame shows.
+    pub crop: (u32, u32, u32, u32),
+    /// Size of the image to embed: the frame's pixels, or fewer (never upsampled).
+    pub out: (u32, u32),
+    /// Embed the original file unchanged (it already fits: right shape, not too large).
+    pub pass_through: bool,
+}
+
+impl Plan {
+    pub fn new(src: &Source, req: &Request) -> Plan {
+        let (w, h) = (src.probe.width, src.probe.height);
+        let aspect = req.width as f64 / req.height as f64;
+        let crop = resample::crop_box(w, h, aspect, src.focus);
+        // Within 10% of the needed pixels, keep the photo's own pixels rather than resample.
+        let small_enough = crop.2 as f64 <= req.width as f64 * 1.1;
+        let out = if small_enough {
+            (crop.2, crop.3)
+        } else {
+            (req.width, req.height)
+        };
+        let whole = crop.2 == w && crop.3 == h;
+        let pass_through = small_enough
+            && whole
+            && src.probe.format == image::ImageFormat::Jpeg
+            && !src.probe.reoriented;
+        Plan {
+            crop,
+            out,
+            pass_through,
+        }
+    }
+}

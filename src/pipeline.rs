@@ -1,0 +1,199 @@
+//! The whole run, used by every command: check the content, photos and fonts; render the
+//! outputs; write them only when everything succeeded. A failed run leaves `out/` untouched.
+
+use crate::content::{self, Document, Trim};
+use crate::diag::{Diagnostic, Report, SourceMap};
+use crate::fonts::{self, Fonts};
+use crate::output;
+use crate::photos::{self, PhotoSet};
+use crate::print;
+use crate::project::Project;
+use crate::render::data::{self, Geometry, Kind};
+use crate::render::{Renderer, Rendered};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// What to build and how; command-line flags override the content's settings.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub only: Option<Kind>,
+    pub trim: Option<Trim>,
+    pub no_marks: bool,
+    pub impose: bool,
+    /// Render but write nothing (`folio check`).
+    pub dry_run: bool,
+}
+
+/// A long-lived build session: fonts and typst Worlds survive between builds (watch mode).
+pub struct Session {
+    pub project: Project,
+    pub fonts: Arc<Fonts>,
+    renderer: Renderer,
+    memory: photos::Memory,
+    pub progress: Arc<dyn Fn(usize, &str) + Send + Sync>,
+}
+
+/// The result of one run.
+pub struct Outcome {
+    pub sources: SourceMap,
+    pub report: Report,
+    /// Files written (unchanged files are not rewritten).
+    pub written: Vec<PathBuf>,
+    pub rendered: Vec<Rendered>,
+    pub timings: Timings,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Timings {
+    pub check: Duration,
+    pub render: Duration,
+    pub write: Duration,
+}
+
+impl Session {
+    pub fn new(project: Project) -> Session {
+        let fonts = Fonts::discover(&project.font_dirs);
+        let empty = Arc::new(PhotoSet::empty());
+        let renderer = Renderer::new(fonts.clone(), &project.layouts, empty);
+        Session {
+            project,
+            fonts,
+            renderer,
+            memory: Default::default(),
+            progress: Arc::new(|_, _| {}),
+        }
+    }
+
+    pub fn run(&self, opts: &Options) -> Outcome {
+        let start = Instant::now();
+        let mut timings = Timings::default();
+        let loaded = content::load(&self.project);
+        let sources = loaded.sources;
+        let mut report = loaded.report;
+        let fail = |sources, report, timings| Outcome {
+            sources,
+            report,
+            written: Vec::new(),
+            rendered: Vec::new(),
+            timings,
+        };
+        let Some(doc) = loaded.document else {
+            timings.check = start.elapsed();
+            return fail(sources, report, timings);
+        };
+        fonts::check_coverage(&doc, &self.fonts, &sources, &mut report);
+        let cache = (!opts.dry_run).then(|| self.project.cache_dir());
+        let photos = Arc::new(PhotoSet::load(&doc, &sources, &mut report, cache, self.memory.clone()));
+        let logo = match &doc.logo {
+            Some(path) => match std::fs::read(path) {
+                Ok(b) => Some(b),
+                Err(e) => {
+                    report.push(Diagnostic::error(format!("cannot read the logo {}: {e}", path.display())));
+                    None
+                }
+            },
+            None => None,
+        };
+        timings.check = start.elapsed();
+        if report.has_errors() {
+            return fail(sources, report, timings);
+        }
+
+        let render_start = Instant::now();
+        let kinds: Vec<Kind> = match opts.only {
+            Some(k) => vec![k],
+            None => vec![Kind::Brochure, Kind::Slides],
+        };
+        let geometry = self.geometry(&doc, opts);
+        let sizes: Vec<(u32, u32)> = photos.sources.iter().map(|s| (s.probe.width, s.probe.height)).collect();
+        let todo = photos.sources.len();
+        let progress = self.progress.clone();
+        let step = move |name: &str| progress(todo, name);
+        let results: Vec<Result<Rendered, Vec<Diagnostic>>> = std::thread::scope(|s| {
+            let handles: Vec<_> = kinds
+                .iter()
+                .map(|&kind| {
+                    let data = data::build(&doc, kind, geometry, logo.is_some(), &sizes);
+                    let (photos, logo, step) = (photos.clone(), logo.clone(), &step);
+                    s.spawn(move || self.renderer.render(kind, data, photos, logo, step))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|_| Err(vec![Diagnostic::error("the renderer crashed")])))
+                .collect()
+        });
+        self.renderer.evict();
+        let mut rendered = Vec::new();
+        for r in results {
+            match r {
+                Ok(out) => {
+                    report.diagnostics.extend(out.warnings.iter().cloned());
+                    rendered.push(out);
+                }
+                Err(errors) => report.diagnostics.extend(errors),
+            }
+        }
+        timings.render = render_start.elapsed();
+        if report.has_errors() {
+            return fail(sources, report, timings);
+        }
+
+        // Post-process everything in memory first: a failure here must not leave half the set.
+        let write_start = Instant::now();
+        let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+        for out in &rendered {
+            match out.kind {
+                Kind::Brochure => {
+                    match print::boxes::add_bleed_boxes(&out.pdf, geometry.bleed * print::MM) {
+                        Ok(pdf) => {
+                            if opts.impose {
+                                match print::impose::saddle(&pdf, &geometry) {
+                                    Ok(imposed) => files.push((self.project.out.join("brochure-imposed.pdf"), imposed)),
+                                    Err(e) => report.push(Diagnostic::error(format!("imposition failed: {e}"))),
+                                }
+                            }
+                            files.push((self.project.out.join("brochure.pdf"), pdf));
+                        }
+                        Err(e) => report.push(Diagnostic::error(format!("print finishing failed: {e}"))),
+                    }
+                }
+                Kind::Slides => {
+                    files.push((self.project.out.join("slides.pdf"), out.pdf.clone()));
+                    files.push((self.project.out.join("slides.pdfpc"), crate::notes::pdfpc(&out.document)));
+                }
+            }
+        }
+        let mut written = Vec::new();
+        if !opts.dry_run && !report.has_errors() {
+            for (path, bytes) in &files {
+                match output::write_if_changed(path, bytes) {
+                    Ok(true) => written.push(path.clone()),
+                    Ok(false) => {}
+                    Err(e) => report.push(
+                        Diagnostic::error(format!("cannot write {}: {e}", path.display()))
+                            .hint("check the output folder exists and is writable, and that the disk is not full"),
+                    ),
+                }
+            }
+        }
+        timings.write = write_start.elapsed();
+        Outcome {
+            sources,
+            report,
+            written,
+            rendered,
+            timings,
+        }
+    }
+
+    fn geometry(&self, doc: &Document, opts: &Options) -> Geometry {
+        let trim = opts.trim.unwrap_or(doc.settings.trim);
+        Geometry {
+            trim: (trim.width_mm, trim.height_mm),
+            bleed: doc.settings.bleed_mm,
+            marks: doc.settings.crop_marks && !opts.no_marks,
+        }
+    }
+}

@@ -1,0 +1,182 @@
+//! The data contract between folio and the layouts: the document as JSON, read by the layouts
+//! with `json("/data.json")`. Content is data, never code: strings here are shown as text.
+//! The fields are documented in `layouts/README.md`; bump `VERSION` when they change.
+
+use super::typography::cjk_punctuation as t;
+use crate::content::{Document, Paragraph, Section};
+use crate::content::model::SlideText;
+use serde_json::{Value, json};
+
+pub const VERSION: u32 = 1;
+
+/// Which product a data file is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Brochure,
+    Slides,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Brochure => "brochure",
+            Kind::Slides => "slides",
+        }
+    }
+    /// Resolution photos are prepared at.
+    pub fn dpi(self) -> u32 {
+        match self {
+            Kind::Brochure => 300,
+            Kind::Slides => 150,
+        }
+    }
+}
+
+/// Print geometry of the brochure, in millimetres.
+#[derive(Debug, Clone, Copy)]
+pub struct Geometry {
+    pub trim: (f64, f64),
+    pub bleed: f64,
+    pub marks: bool,
+}
+
+impl Geometry {
+    /// Distance from the trim to the start of a crop mark: outside the bleed, at least 3 mm.
+    pub fn mark_offset(&self) -> f64 {
+        (self.bleed + 2.0).max(3.0)
+    }
+    pub const MARK_LENGTH: f64 = 6.0;
+    /// Paper around the trim on every side: bleed, or room for the crop marks.
+    pub fn slug(&self) -> f64 {
+        if self.marks {
+            self.mark_offset() + Self::MARK_LENGTH + 1.0
+        } else {
+            self.bleed
+        }
+    }
+}
+
+/// `sizes`: each photo's upright size in pixels, so layouts can keep its proportions.
+pub fn build(doc: &Document, kind: Kind, geometry: Geometry, has_logo: bool, sizes: &[(u32, u32)]) -> Vec<u8> {
+    let s = &doc.settings;
+    let photos: Vec<Value> = doc
+        .photos
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            json!({
+                "id": i,
+                "name": p.name,
+                "src": format!("/folio/photos/{i}"),
+                "width": sizes.get(i).map_or(1, |s| s.0),
+                "height": sizes.get(i).map_or(1, |s| s.1),
+                "caption": p.caption.as_deref().map(t),
+                "credit": p.credit,
+                "notes": p.notes,
+                "slides": p.slides,
+            })
+        })
+        .collect();
+    let data = json!({
+        "version": VERSION,
+        "kind": kind.name(),
+        "dpi": kind.dpi(),
+        "meta": {
+            "title": t(&doc.title),
+            "subtitle": doc.subtitle.as_deref().map(t),
+            "organisation": t(&doc.organisation),
+            "year": doc.year,
+            "lang": doc.language,
+            "region": doc.region,
+            "notes": doc.notes,
+        },
+        "page": {
+            "trim": [geometry.trim.0, geometry.trim.1],
+            "bleed": geometry.bleed,
+            "slug": geometry.slug(),
+            "marks": geometry.marks,
+            "mark-offset": geometry.mark_offset(),
+            "mark-length": Geometry::MARK_LENGTH,
+        },
+        "theme": {
+            "primary": s.primary,
+            "accent": s.accent,
+            "paper": s.paper,
+            "body-font": s.body_font,
+            "heading-font": s.heading_font,
+            "logo": if has_logo { Some("/folio/logo") } else { None },
+        },
+        "cover": doc.cover,
+        "intro": doc.intro.as_ref().map(section),
+        "sections": doc.sections.iter().map(section).collect::<Vec<_>>(),
+        "closing": doc.closing.as_ref().map(section),
+        "photos": photos,
+    });
+    serde_json::to_vec(&data).expect("JSON of plain values")
+}
+
+fn section(s: &Section) -> Value {
+    json!({
+        "id": s.id,
+        "title": s.title.as_deref().map(t),
+        "number": s.number,
+        "figures": s.figures.iter().map(|f| json!({
+            "value": t(&f.value),
+            "unit": f.unit.as_deref().map(t),
+            "label": t(&f.label),
+        })).collect::<Vec<_>>(),
+        "paragraphs": s.paragraphs.iter().map(paragraph).collect::<Vec<_>>(),
+        "photos": s.photos,
+        "notes": s.notes,
+        "slides": s.slides,
+    })
+}
+
+fn paragraph(p: &Paragraph) -> Value {
+    let (summary, bullets) = match &p.slide {
+        Some(SlideText::Summary(s)) => (t(s), None),
+        Some(SlideText::Bullets(b)) => (String::new(), Some(b.iter().map(|x| t(x)).collect::<Vec<_>>())),
+        None => (t(&first_sentences(&p.text, SUMMARY_CHARS)), None),
+    };
+    json!({
+        "lead": p.lead.as_deref().map(t),
+        "text": t(&p.text),
+        "summary": summary,
+        "bullets": bullets,
+        "notes": p.notes,
+        "slides": p.slides,
+        "photos": p.photos,
+    })
+}
+
+/// About how much of a paragraph a slide shows when the content gives no `slide:` text.
+pub const SUMMARY_CHARS: usize = 90;
+
+/// The first sentences of `text`: at least one, and more while they are under half of
+/// `min_chars` together (so a very short first sentence is not left alone).
+pub fn first_sentences(text: &str, min_chars: usize) -> String {
+    let mut out = String::new();
+    let mut count = 0;
+    for c in text.chars() {
+        out.push(c);
+        count += 1;
+        if matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';') && count >= min_chars / 2 {
+            break;
+        }
+    }
+    out.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_sentences;
+
+    #[test]
+    fn summary_stops_at_a_sentence_end() {
+        let t = "第一句话比较长一些内容在这里。第二句。第三句。";
+        assert_eq!(first_sentences(t, 20), "第一句话比较长一些内容在这里。");
+        assert_eq!(first_sentences("没有句号的文本", 4), "没有句号的文本");
+        let long = "短。".repeat(3) + &"长".repeat(50) + "。";
+        assert_eq!(first_sentences(&long, 10), "短。短。短。");
+    }
+}

@@ -1,0 +1,125 @@
+//! Reading what typst laid out: where text and photos landed on each page, and the slide
+//! metadata the deck layout leaves behind for speaker notes.
+
+use super::world::FolioWorld;
+use crate::diag::Diagnostic;
+use crate::photos::PhotoSet;
+use typst::foundations::{Selector, Value};
+use typst::introspection::{Introspector, MetadataElem};
+use typst::layout::{Frame, FrameItem, Point, Transform};
+use typst::utils::PicoStr;
+use typst::visualize::ImageKind;
+use typst_layout::PagedDocument;
+
+/// Calls `f` with every item of `frame` and the transform from its coordinates to the page's.
+pub fn walk(frame: &Frame, ts: Transform, f: &mut dyn FnMut(Transform, Point, &FrameItem)) {
+    for (pos, item) in frame.items() {
+        match item {
+            FrameItem::Group(g) => {
+                let inner = ts
+                    .pre_concat(Transform::translate(pos.x, pos.y))
+                    .pre_concat(g.transform);
+                walk(&g.frame, inner, f);
+            }
+            other => f(ts, *pos, other),
+        }
+    }
+}
+
+/// A box of laid-out text, in points from the page frame's top-left corner (the trim).
+#[derive(Debug, Clone)]
+pub struct TextBox {
+    pub text: String,
+    pub x0: f64,
+    pub y0: f64,
+    pub x1: f64,
+    pub y1: f64,
+}
+
+/// Every run of text on a page, with a generous box (ascender to descender).
+pub fn text_boxes(frame: &Frame) -> Vec<TextBox> {
+    let mut out = Vec::new();
+    walk(frame, Transform::identity(), &mut |ts, pos, item| {
+        if let FrameItem::Text(t) = item {
+            let size = t.size;
+            let a = Point::new(pos.x, pos.y - size * 0.88).transform(ts);
+            let b = Point::new(pos.x + t.width(), pos.y + size * 0.12).transform(ts);
+            out.push(TextBox {
+                text: t.text.to_string(),
+                x0: a.x.min(b.x).to_pt(),
+                y0: a.y.min(b.y).to_pt(),
+                x1: a.x.max(b.x).to_pt(),
+                y1: a.y.max(b.y).to_pt(),
+            });
+        }
+    });
+    out
+}
+
+/// Warnings for photos that reach less than `min_ppi` where they are placed, naming the pages.
+pub fn low_resolution(doc: &PagedDocument, world: &FolioWorld, photos: &PhotoSet, min_ppi: f64) -> Vec<Diagnostic> {
+    let low: Vec<_> = world
+        .used()
+        .into_iter()
+        .filter(|(_, s)| s.ppi < min_ppi * 0.995)
+        .collect();
+    let mut out = Vec::new();
+    for (req, served) in low {
+        let target = served.bytes.as_slice().as_ptr();
+        let mut pages = Vec::new();
+        for (i, page) in doc.pages().iter().enumerate() {
+            let mut found = false;
+            walk(&page.frame, Transform::identity(), &mut |_, _, item| {
+                if let FrameItem::Image(img, _, _) = item
+                    && let ImageKind::Raster(r) = img.kind()
+                    && r.data().as_slice().as_ptr() == target
+                {
+                    found = true;
+                }
+            });
+            if found {
+                pages.push((i + 1).to_string());
+            }
+        }
+        let name = &photos.sources[req.photo].name;
+        let (w, h) = served.pixels;
+        out.push(
+            Diagnostic::warning(format!(
+                "photo {name} is placed at {:.0} ppi on page {} ({w} × {h} px in a frame that needs {} × {} px for {min_ppi:.0} ppi)",
+                served.ppi,
+                if pages.is_empty() { "?".into() } else { pages.join(", ") },
+                req.width,
+                req.height
+            ))
+            .hint("use a larger original of this photo, or place it smaller (e.g. in a grid)"),
+        );
+    }
+    out
+}
+
+/// The metadata each slide leaves with `#metadata(..) <folio-slide>`, by page (0-based).
+pub fn slide_metadata(doc: &PagedDocument) -> Vec<(usize, Value)> {
+    let introspector = doc.introspector();
+    let Some(label) = typst::foundations::Label::new(PicoStr::intern("folio-slide")) else {
+        return Vec::new();
+    };
+    introspector
+        .query(&Selector::Label(label))
+        .iter()
+        .filter_map(|c| {
+            let page = introspector.page(c.location()?)?.get() - 1;
+            let value = c.to_packed::<MetadataElem>()?.value.clone();
+            Some((page, value))
+        })
+        .collect()
+}
+
+/// Size of a page including its bleed, in points.
+pub fn page_size(page: &typst_layout::Page) -> (f64, f64) {
+    let s = page.frame.size();
+    (
+        (s.x + page.bleed.left + page.bleed.right).to_pt(),
+        (s.y + page.bleed.top + page.bleed.bottom).to_pt(),
+    )
+}
+

@@ -1,0 +1,133 @@
+//! Rendering: content data + layouts → typst → PDF bytes (and, for the deck, speaker notes).
+//!
+//! A [`Renderer`] holds one long-lived World per output, so a re-render after an edit only
+//! recomputes what the edit touched (typst's comemo cache is process-wide).
+
+pub mod data;
+pub mod frames;
+mod typography;
+pub mod world;
+
+use crate::diag::Diagnostic;
+use crate::fonts::Fonts;
+use crate::photos::PhotoSet;
+use data::Kind;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use typst::WorldExt;
+use typst::World;
+use typst::diag::{Severity, SourceDiagnostic};
+use typst::foundations::Smart;
+use typst_layout::PagedDocument;
+use world::FolioWorld;
+
+/// How many times a compile may be repeated to fill in photos it asked for.
+const MAX_PASSES: usize = 3;
+
+pub struct Renderer {
+    layouts: PathBuf,
+    brochure: FolioWorld,
+    slides: FolioWorld,
+}
+
+/// One rendered output.
+pub struct Rendered {
+    pub kind: Kind,
+    pub document: PagedDocument,
+    pub pdf: Vec<u8>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Renderer {
+    pub fn new(fonts: Arc<Fonts>, layouts: &Path, photos: Arc<PhotoSet>) -> Renderer {
+        Renderer {
+            layouts: layouts.to_path_buf(),
+            brochure: FolioWorld::new(fonts.clone(), layouts.to_path_buf(), "brochure.typ", photos.clone()),
+            slides: FolioWorld::new(fonts, layouts.to_path_buf(), "slides.typ", photos),
+        }
+    }
+
+    pub fn world(&self, kind: Kind) -> &FolioWorld {
+        match kind {
+            Kind::Brochure => &self.brochure,
+            Kind::Slides => &self.slides,
+        }
+    }
+
+    /// Compiles `data` with the layout for `kind` and exports a PDF.
+    pub fn render(
+        &self,
+        kind: Kind,
+        data: Vec<u8>,
+        photos: Arc<PhotoSet>,
+        logo: Option<Vec<u8>>,
+        progress: &(dyn Fn(&str) + Sync),
+    ) -> Result<Rendered, Vec<Diagnostic>> {
+        let world = self.world(kind);
+        world.update(data, photos.clone(), logo);
+        let mut pass = 0;
+        let (document, typst_warnings) = loop {
+            pass += 1;
+            world.begin();
+            let warned = typst::compile::<PagedDocument>(world);
+            let missing = world.take_missing();
+            match warned.output {
+                Err(errors) => return Err(self.convert(world, &errors)),
+                Ok(doc) if missing.is_empty() || pass == MAX_PASSES => break (doc, warned.warnings),
+                Ok(_) => {
+                    photos.prepare(&missing, progress).map_err(|e| {
+                        vec![Diagnostic::error(e.message).hint(e.hint)]
+                    })?;
+                }
+            }
+        };
+        let mut warnings = self.convert(world, &typst_warnings);
+        if kind == Kind::Brochure {
+            warnings.extend(frames::low_resolution(&document, world, &photos, kind.dpi() as f64));
+        }
+        let options = typst_pdf::PdfOptions {
+            ident: Smart::Custom(format!("folio-{}", kind.name())),
+            ..Default::default()
+        };
+        let pdf = typst_pdf::pdf(&document, &options).map_err(|e| self.convert(world, &e))?;
+        Ok(Rendered {
+            kind,
+            document,
+            pdf,
+            warnings,
+        })
+    }
+
+    /// typst's diagnostics, pointed at the layout file and line.
+    fn convert(&self, world: &FolioWorld, diags: &[SourceDiagnostic]) -> Vec<Diagnostic> {
+        diags
+            .iter()
+            .map(|d| {
+                let mut out = match d.severity {
+                    Severity::Error => Diagnostic::error(format!("layout: {}", d.message)),
+                    Severity::Warning => Diagnostic::warning(format!("layout: {}", d.message)),
+                };
+                if let Some(id) = d.span.id() {
+                    let file = self.layouts.join(id.get().vpath().get_without_slash());
+                    out = out.in_file(file.clone());
+                    if let (Some(range), Ok(source)) = (world.range(d.span), world.source(id)) {
+                        if let Some((line, col)) = source.lines().byte_to_line_column(range.start) {
+                            out.line = Some(line + 1);
+                            out.column = Some(col + 1);
+                        }
+                    }
+                }
+                let hints: Vec<String> = d.hints.iter().map(|h| h.v.to_string()).collect();
+                if !hints.is_empty() {
+                    out = out.hint(hints.join("; "));
+                }
+                out
+            })
+            .collect()
+    }
+
+    /// Drops cached typst results unused for a few compiles, keeping memory bounded.
+    pub fn evict(&self) {
+        typst::comemo::evict(10);
+    }
+}

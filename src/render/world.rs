@@ -1,0 +1,195 @@
+//! The typst World folio compiles in: layout sources from the layouts folder (kept and updated
+//! in place so edits reparse incrementally), the content as a JSON virtual file, photos served
+//! on demand by the photo set, and the process-wide fonts. Nothing else is readable: a layout
+//! (or a string in the content) cannot reach files outside the project.
+
+use crate::fonts::Fonts;
+use crate::photos::{PhotoSet, Request, Served};
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, RwLock};
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+
+/// The virtual path of the content data every layout reads with `json("/data.json")`.
+pub const DATA_PATH: &str = "/data.json";
+const PHOTOS_PREFIX: &str = "/folio/photos/";
+const LOGO_PATH: &str = "/folio/logo";
+
+pub struct FolioWorld {
+    library: LazyHash<Library>,
+    fonts: Arc<Fonts>,
+    main: FileId,
+    layouts: PathBuf,
+    sources: Mutex<HashMap<FileId, SourceSlot>>,
+    data: RwLock<Bytes>,
+    photos: RwLock<Arc<PhotoSet>>,
+    logo: RwLock<Option<Bytes>>,
+    /// Photo requests of the current compile, and those not prepared yet.
+    requests: Mutex<BTreeSet<Request>>,
+    missing: Mutex<BTreeSet<Request>>,
+}
+
+struct SourceSlot {
+    source: Source,
+    /// Read from disk during the current generation.
+    fresh: bool,
+}
+
+pub fn file_id(path: &str) -> FileId {
+    RootedPath::new(
+        VirtualRoot::Project,
+        VirtualPath::new(path).expect("folio's own virtual paths are valid"),
+    )
+    .intern()
+}
+
+impl FolioWorld {
+    /// A World whose main file is `layouts/<main>`.
+    pub fn new(fonts: Arc<Fonts>, layouts: PathBuf, main: &str, photos: Arc<PhotoSet>) -> FolioWorld {
+        FolioWorld {
+            library: LazyHash::new(Library::builder().build()),
+            fonts,
+            main: file_id(&format!("/{main}")),
+            layouts,
+            sources: Mutex::new(HashMap::new()),
+            data: RwLock::new(Bytes::new(Vec::new())),
+            photos: RwLock::new(photos),
+            logo: RwLock::new(None),
+            requests: Mutex::new(BTreeSet::new()),
+            missing: Mutex::new(BTreeSet::new()),
+        }
+    }
+
+    /// Prepares the next compile: new data and photos; layout files are re-read when used.
+    pub fn update(&self, data: Vec<u8>, photos: Arc<PhotoSet>, logo: Option<Vec<u8>>) {
+        *self.data.write().unwrap() = Bytes::new(data);
+        *self.photos.write().unwrap() = photos;
+        *self.logo.write().unwrap() = logo.map(Bytes::new);
+        for slot in self.sources.lock().unwrap().values_mut() {
+            slot.fresh = false;
+        }
+    }
+
+    pub fn photos(&self) -> Arc<PhotoSet> {
+        self.photos.read().unwrap().clone()
+    }
+
+    /// Starts a compile: forgets the photo requests of the last one.
+    pub fn begin(&self) {
+        self.requests.lock().unwrap().clear();
+        self.missing.lock().unwrap().clear();
+    }
+
+    /// Photo requests the last compile answered with a placeholder.
+    pub fn take_missing(&self) -> Vec<Request> {
+        std::mem::take(&mut *self.missing.lock().unwrap()).into_iter().collect()
+    }
+
+    /// Photo requests the last compile made, with what was served.
+    pub fn used(&self) -> Vec<(Request, Served)> {
+        let photos = self.photos.read().unwrap();
+        self.requests
+            .lock()
+            .unwrap()
+            .iter()
+            .filter_map(|r| photos.lookup(r).map(|s| (*r, s)))
+            .collect()
+    }
+
+    fn layout_path(&self, id: FileId) -> FileResult<PathBuf> {
+        let vpath = id.get().vpath();
+        let rel = vpath.get_without_slash();
+        // Layout modules and what sits beside them (a logo, a pattern) are readable; nothing else.
+        let path = vpath
+            .realize(&self.layouts)
+            .map_err(|_| FileError::NotFound(PathBuf::from(rel)))?;
+        Ok(path)
+    }
+
+    fn read_layout_file(&self, id: FileId) -> FileResult<Vec<u8>> {
+        let path = self.layout_path(id)?;
+        std::fs::read(&path).map_err(|e| FileError::from_io(e, &path))
+    }
+}
+
+impl World for FolioWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        self.fonts.store.book()
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        let mut sources = self.sources.lock().unwrap();
+        if let Some(slot) = sources.get_mut(&id) {
+            if !slot.fresh {
+                let text = String::from_utf8(self.read_layout_file(id)?)
+                    .map_err(|_| FileError::InvalidUtf8)?;
+                if slot.source.text() != text {
+                    // Incremental reparse of only the edited part.
+                    slot.source.replace(&text);
+                }
+                slot.fresh = true;
+            }
+            return Ok(slot.source.clone());
+        }
+        let text = String::from_utf8(self.read_layout_file(id)?).map_err(|_| FileError::InvalidUtf8)?;
+        let source = Source::new(id, text);
+        sources.insert(id, SourceSlot { source: source.clone(), fresh: true });
+        Ok(source)
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        let vpath = id.get().vpath().get_with_slash();
+        if vpath == DATA_PATH {
+            return Ok(self.data.read().unwrap().clone());
+        }
+        if let Some(rest) = vpath.strip_prefix(PHOTOS_PREFIX) {
+            let req = Request::parse(rest).ok_or_else(|| FileError::NotFound(PathBuf::from(vpath)))?;
+            let photos = self.photos.read().unwrap();
+            if !photos.contains(&req) {
+                return Err(FileError::NotFound(PathBuf::from(vpath)));
+            }
+            self.requests.lock().unwrap().insert(req);
+            return Ok(match photos.lookup(&req) {
+                Some(served) => served.bytes,
+                None => {
+                    self.missing.lock().unwrap().insert(req);
+                    PhotoSet::placeholder(&req)
+                }
+            });
+        }
+        if vpath == LOGO_PATH {
+            return self
+                .logo
+                .read()
+                .unwrap()
+                .clone()
+                .ok_or_else(|| FileError::NotFound(PathBuf::from(vpath)));
+        }
+        if let Ok(source) = self.source(id) {
+            return Ok(Bytes::from_string(source));
+        }
+        self.read_layout_file(id).map(Bytes::new)
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.fonts.store.font(index)
+    }
+
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        // Fixed so that the same content renders the same bytes.
+        Datetime::from_ymd(2000, 1, 1)
+    }
+}
