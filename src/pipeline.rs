@@ -9,7 +9,7 @@ use crate::photos::{self, PhotoSet};
 use crate::print;
 use crate::project::Project;
 use crate::render::data::{self, Geometry, Kind};
-use crate::render::{Renderer, Rendered};
+use crate::render::{Rendered, Renderer};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -84,12 +84,21 @@ impl Session {
         };
         fonts::check_coverage(&doc, &self.fonts, &sources, &mut report);
         let cache = (!opts.dry_run).then(|| self.project.cache_dir());
-        let photos = Arc::new(PhotoSet::load(&doc, &sources, &mut report, cache, self.memory.clone()));
+        let photos = Arc::new(PhotoSet::load(
+            &doc,
+            &sources,
+            &mut report,
+            cache,
+            self.memory.clone(),
+        ));
         let logo = match &doc.logo {
             Some(path) => match std::fs::read(path) {
                 Ok(b) => Some(b),
                 Err(e) => {
-                    report.push(Diagnostic::error(format!("cannot read the logo {}: {e}", path.display())));
+                    report.push(Diagnostic::error(format!(
+                        "cannot read the logo {}: {e}",
+                        path.display()
+                    )));
                     None
                 }
             },
@@ -106,7 +115,11 @@ impl Session {
             None => vec![Kind::Brochure, Kind::Slides],
         };
         let geometry = self.geometry(&doc, opts);
-        let sizes: Vec<(u32, u32)> = photos.sources.iter().map(|s| (s.probe.width, s.probe.height)).collect();
+        let sizes: Vec<(u32, u32)> = photos
+            .sources
+            .iter()
+            .map(|s| (s.probe.width, s.probe.height))
+            .collect();
         let todo = photos.sources.len();
         let progress = self.progress.clone();
         let step = move |name: &str| progress(todo, name);
@@ -121,7 +134,10 @@ impl Session {
                 .collect();
             handles
                 .into_iter()
-                .map(|h| h.join().unwrap_or_else(|_| Err(vec![Diagnostic::error("the renderer crashed")])))
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(vec![Diagnostic::error("the renderer crashed")]))
+                })
                 .collect()
         });
         self.renderer.evict();
@@ -150,18 +166,27 @@ impl Session {
                         Ok(pdf) => {
                             if opts.impose {
                                 match print::impose::saddle(&pdf, &geometry) {
-                                    Ok(imposed) => files.push((self.project.out.join("brochure-imposed.pdf"), imposed)),
-                                    Err(e) => report.push(Diagnostic::error(format!("imposition failed: {e}"))),
+                                    Ok(imposed) => files.push((
+                                        self.project.out.join("brochure-imposed.pdf"),
+                                        imposed,
+                                    )),
+                                    Err(e) => report
+                                        .push(Diagnostic::error(format!("imposition failed: {e}"))),
                                 }
                             }
                             files.push((self.project.out.join("brochure.pdf"), pdf));
                         }
-                        Err(e) => report.push(Diagnostic::error(format!("print finishing failed: {e}"))),
+                        Err(e) => {
+                            report.push(Diagnostic::error(format!("print finishing failed: {e}")))
+                        }
                     }
                 }
                 Kind::Slides => {
                     files.push((self.project.out.join("slides.pdf"), out.pdf.clone()));
-                    files.push((self.project.out.join("slides.pdfpc"), crate::notes::pdfpc(&out.document)));
+                    files.push((
+                        self.project.out.join("slides.pdfpc"),
+                        crate::notes::pdfpc(&out.document),
+                    ));
                 }
             }
         }

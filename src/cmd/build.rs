@@ -1,8 +1,8 @@
 //! `folio build`: check, render, write.
 
 use crate::ProjectArgs;
-use folio::content::Trim;
 use folio::Options;
+use folio::content::Trim;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -59,7 +59,11 @@ pub fn run(args: Args) -> ExitCode {
     for r in &outcome.rendered {
         let name = format!("{}.pdf", r.kind.name());
         let path = session.project.out.join(&name);
-        let state = if outcome.written.contains(&path) { "wrote" } else { "unchanged" };
+        let state = if outcome.written.contains(&path) {
+            "wrote"
+        } else {
+            "unchanged"
+        };
         eprintln!(
             "{state} {} ({} pages)",
             session.project.display_path(&path).display(),

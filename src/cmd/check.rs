@@ -40,7 +40,10 @@ pub fn run(args: Args) -> ExitCode {
             "warnings": warnings,
             "diagnostics": outcome.report.diagnostics,
         });
-        println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json).unwrap_or_default()
+        );
     } else {
         super::print_report(&outcome);
         let pages: Vec<String> = outcome
@@ -50,9 +53,21 @@ pub fn run(args: Args) -> ExitCode {
             .collect();
         eprintln!(
             "folio check: {errors} error(s), {warnings} warning(s){}{}",
-            if pages.is_empty() { String::new() } else { format!("; {}", pages.join(", ")) },
-            if args.strict && warnings > 0 { " (--strict: warnings count as errors)" } else { "" }
+            if pages.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", pages.join(", "))
+            },
+            if args.strict && warnings > 0 {
+                " (--strict: warnings count as errors)"
+            } else {
+                ""
+            }
         );
     }
-    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }

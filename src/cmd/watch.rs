@@ -47,19 +47,20 @@ pub fn run(args: Args) -> ExitCode {
     let mut session = super::session(project);
     let watched = watched_dirs(&session);
     let events = tx.clone();
-    let mut watcher = match notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-        if let Ok(ev) = res
-            && !matches!(ev.kind, notify::EventKind::Access(_))
-        {
-            let _ = events.send(Event::Changed(ev.paths));
-        }
-    }) {
-        Ok(w) => w,
-        Err(e) => {
-            eprintln!("folio: cannot watch files: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
+    let mut watcher =
+        match notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+            if let Ok(ev) = res
+                && !matches!(ev.kind, notify::EventKind::Access(_))
+            {
+                let _ = events.send(Event::Changed(ev.paths));
+            }
+        }) {
+            Ok(w) => w,
+            Err(e) => {
+                eprintln!("folio: cannot watch files: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
     for dir in &watched {
         if let Err(e) = watcher.watch(dir, RecursiveMode::Recursive) {
             eprintln!("folio: cannot watch {}: {e}", dir.display());
@@ -88,7 +89,10 @@ pub fn run(args: Args) -> ExitCode {
         if changed.is_empty() {
             continue;
         }
-        if changed.iter().any(|p| session.project.font_dirs.iter().any(|d| p.starts_with(d))) {
+        if changed
+            .iter()
+            .any(|p| session.project.font_dirs.iter().any(|d| p.starts_with(d)))
+        {
             // New or removed fonts: rescan them (rare), keeping the project.
             session = super::session(session.project.clone());
         }
@@ -128,7 +132,10 @@ fn relevant(session: &Session, path: &Path) -> bool {
     if path.starts_with(&session.project.out) {
         return false;
     }
-    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     !(name.starts_with(".folio-")
         || name.starts_with(".#")
         || name.ends_with('~')
@@ -146,7 +153,10 @@ fn build(session: &Session, opts: &Options, why: &str) {
     let clock = clock();
     if outcome.report.has_errors() {
         super::print_report(&outcome);
-        eprintln!("[{clock}] {why}: {} error(s), kept the last good PDFs ({ms} ms)", outcome.report.errors());
+        eprintln!(
+            "[{clock}] {why}: {} error(s), kept the last good PDFs ({ms} ms)",
+            outcome.report.errors()
+        );
         return;
     }
     let warnings = outcome.report.warnings();
@@ -171,5 +181,10 @@ fn clock() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    format!("{:02}:{:02}:{:02}", secs / 3600 % 24, secs / 60 % 60, secs % 60)
+    format!(
+        "{:02}:{:02}:{:02}",
+        secs / 3600 % 24,
+        secs / 60 % 60,
+        secs % 60
+    )
 }

@@ -121,7 +121,11 @@ pub fn load(project: &Project) -> Loaded {
     };
     let document = r.run();
     Loaded {
-        document: if r.report.has_errors() { None } else { document },
+        document: if r.report.has_errors() {
+            None
+        } else {
+            document
+        },
         sources: r.sources,
         report: r.report,
     }
@@ -167,9 +171,15 @@ impl Resolver<'_> {
 
         let settings = self.settings(&doc, doc_file);
         let title = self.text(&doc.title, doc_file, "title");
-        let subtitle = doc.subtitle.as_ref().map(|s| self.text(s, doc_file, "subtitle"));
+        let subtitle = doc
+            .subtitle
+            .as_ref()
+            .map(|s| self.text(s, doc_file, "subtitle"));
         let organisation = self.text(&doc.organisation, doc_file, "organisation");
-        let cover = doc.cover.as_ref().and_then(|c| self.photo(&c.photo, doc_file));
+        let cover = doc
+            .cover
+            .as_ref()
+            .and_then(|c| self.photo(&c.photo, doc_file));
         let logo = settings.1.clone();
         let intro = doc.intro.as_ref().map(|s| self.section(s, doc_file, None));
         let mut number = 0;
@@ -200,7 +210,10 @@ impl Resolver<'_> {
             let n = s.title.as_ref().map(|_| number);
             resolved.push(self.section(s, *file, n));
         }
-        let closing = doc.closing.as_ref().map(|s| self.section(s, doc_file, None));
+        let closing = doc
+            .closing
+            .as_ref()
+            .map(|s| self.section(s, doc_file, None));
         let empty = |s: &Option<Section>| s.as_ref().is_none_or(|s| s.paragraphs.is_empty());
         if resolved.iter().all(|s| s.paragraphs.is_empty()) && empty(&intro) && empty(&closing) {
             self.report.push(
@@ -248,7 +261,10 @@ impl Resolver<'_> {
                 rd.filter_map(|e| e.ok().map(|e| e.path()))
                     .filter(|p| {
                         p.is_file()
-                            && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+                            && matches!(
+                                p.extension().and_then(|e| e.to_str()),
+                                Some("yaml" | "yml")
+                            )
                             && p.file_name().is_some_and(|n| n != "document.yaml")
                     })
                     .collect()
@@ -271,10 +287,15 @@ impl Resolver<'_> {
             self.report.push(
                 Diagnostic::error(format!("{what} is empty"))
                     .at(&self.sources, loc)
-                    .hint(format!("write the {what}, or remove the key if it is optional")),
+                    .hint(format!(
+                        "write the {what}, or remove the key if it is optional"
+                    )),
             );
         }
-        if let Some(c) = value.chars().find(|c| c.is_control() && *c != '\n' && *c != '\t') {
+        if let Some(c) = value
+            .chars()
+            .find(|c| c.is_control() && *c != '\n' && *c != '\t')
+        {
             self.report.push(
                 Diagnostic::error(format!(
                     "{what} contains the invisible control character U+{:04X}",
@@ -314,20 +335,28 @@ impl Resolver<'_> {
                     .hint("print shops usually ask for 3 mm"),
             );
         }
-        let theme = s.theme.as_ref().map(|t| t.value.clone()).unwrap_or_else(|| "default".into());
+        let theme = s
+            .theme
+            .as_ref()
+            .map(|t| t.value.clone())
+            .unwrap_or_else(|| "default".into());
         if theme != "default" {
             let loc = self.loc(&file, &s.theme.as_ref().unwrap().referenced);
             self.report.push(
                 Diagnostic::error(format!("unknown theme `{theme}`"))
                     .at(&self.sources, loc)
-                    .hint("the available theme is `default`; change colours with `settings.colors`"),
+                    .hint(
+                        "the available theme is `default`; change colours with `settings.colors`",
+                    ),
             );
         }
         let primary = self.cmyk(&s.colors.primary, file, PRIMARY);
         let accent = self.cmyk(&s.colors.accent, file, ACCENT);
         let paper = self.cmyk(&s.colors.paper, file, PAPER);
         let font = |f: &Option<Spanned<String>>, d: &str| {
-            f.as_ref().map(|f| f.value.clone()).unwrap_or_else(|| d.into())
+            f.as_ref()
+                .map(|f| f.value.clone())
+                .unwrap_or_else(|| d.into())
         };
         let logo = s.logo.as_ref().and_then(|l| {
             let loc = self.loc(&file, &l.referenced);
@@ -396,7 +425,11 @@ impl Resolver<'_> {
                     }
                     sl.value.clone()
                 });
-                let photos = p.photos.iter().filter_map(|ph| self.photo(ph, file)).collect();
+                let photos = p
+                    .photos
+                    .iter()
+                    .filter_map(|ph| self.photo(ph, file))
+                    .collect();
                 Paragraph {
                     lead,
                     text,
@@ -407,7 +440,11 @@ impl Resolver<'_> {
                 }
             })
             .collect();
-        let photos = s.photos.iter().filter_map(|ph| self.photo(ph, file)).collect();
+        let photos = s
+            .photos
+            .iter()
+            .filter_map(|ph| self.photo(ph, file))
+            .collect();
         Section {
             id: s.id.as_ref().map(|i| i.value.clone()),
             title,
@@ -429,9 +466,15 @@ impl Resolver<'_> {
             || p.components().any(|c| !matches!(c, Component::Normal(_)));
         if escapes || rel.trim().is_empty() {
             self.report.push(
-                Diagnostic::error(format!("{what} path `{rel}` leaves the project's {} folder", base_name(base)))
-                    .at(&self.sources, loc)
-                    .hint(format!("copy the file into {}/ and write its name relative to that folder", base_name(base))),
+                Diagnostic::error(format!(
+                    "{what} path `{rel}` leaves the project's {} folder",
+                    base_name(base)
+                ))
+                .at(&self.sources, loc)
+                .hint(format!(
+                    "copy the file into {}/ and write its name relative to that folder",
+                    base_name(base)
+                )),
             );
             return None;
         }
@@ -441,9 +484,11 @@ impl Resolver<'_> {
                 let base_real = base.canonicalize().unwrap_or_else(|_| base.to_path_buf());
                 if !real.starts_with(&base_real) {
                     self.report.push(
-                        Diagnostic::error(format!("{what} `{rel}` is a link to a file outside the project"))
-                            .at(&self.sources, loc)
-                            .hint(format!("copy the file itself into {}/", base_name(base))),
+                        Diagnostic::error(format!(
+                            "{what} `{rel}` is a link to a file outside the project"
+                        ))
+                        .at(&self.sources, loc)
+                        .hint(format!("copy the file itself into {}/", base_name(base))),
                     );
                     return None;
                 }
@@ -475,7 +520,12 @@ impl Resolver<'_> {
         std::fs::read_dir(dir)
             .ok()?
             .filter_map(|e| e.ok()?.file_name().into_string().ok())
-            .map(|n| (strsim::jaro_winkler(&n.to_lowercase(), &name.to_lowercase()), n))
+            .map(|n| {
+                (
+                    strsim::jaro_winkler(&n.to_lowercase(), &name.to_lowercase()),
+                    n,
+                )
+            })
             .filter(|(s, _)| *s > 0.85)
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, n)| n)
@@ -535,7 +585,10 @@ impl Resolver<'_> {
             None => self.report.push(
                 Diagnostic::warning(format!("photo `{}` has no caption", name.value))
                     .at(&self.sources, loc)
-                    .hint(format!("add `{}:` with a `caption:` to photos/captions.yaml", name.value)),
+                    .hint(format!(
+                        "add `{}:` with a `caption:` to photos/captions.yaml",
+                        name.value
+                    )),
             ),
         }
         let id = self.photos.len();
@@ -546,7 +599,9 @@ impl Resolver<'_> {
 
     /// Captions for photos that are not placed anywhere are probably a typo in a file name.
     fn unused_captions(&mut self) {
-        let Some((captions, file)) = &self.captions else { return };
+        let Some((captions, file)) = &self.captions else {
+            return;
+        };
         let unused: Vec<(String, serde_saphyr::Location)> = captions
             .iter()
             .filter(|(k, _)| !self.photo_index.contains_key(*k))

@@ -7,8 +7,14 @@ pub struct Trim {
 }
 
 impl Trim {
-    pub const A4: Trim = Trim { width_mm: 210.0, height_mm: 297.0 };
-    pub const A5: Trim = Trim { width_mm: 148.0, height_mm: 210.0 };
+    pub const A4: Trim = Trim {
+        width_mm: 210.0,
+        height_mm: 297.0,
+    };
+    pub const A5: Trim = Trim {
+        width_mm: 148.0,
+        height_mm: 210.0,
+    };
 
     /// `a4`, `a5` or `WxH` in millimetres (`x`, `X` or `×`).
     pub fn parse(s: &str) -> Result<Trim, String> {
@@ -31,7 +37,10 @@ impl Trim {
                 "trim size {w}x{h} mm is out of range: each side must be 50 to 1000 mm"
             ));
         }
-        Ok(Trim { width_mm: w, height_mm: h })
+        Ok(Trim {
+            width_mm: w,
+            height_mm: h,
+        })
     }
 }
 

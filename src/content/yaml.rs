@@ -84,7 +84,10 @@ fn plain_message(err: &serde_saphyr::Error) -> String {
     let full = err.to_string();
     let first = full.lines().next().unwrap_or("").trim();
     // serde-saphyr appends " at line X column Y"; drop it, the diagnostic carries the place.
-    let cut = first.find(" at line ").map(|i| &first[..i]).unwrap_or(first);
+    let cut = first
+        .find(" at line ")
+        .map(|i| &first[..i])
+        .unwrap_or(first);
     let msg = cut.trim_end_matches(':').trim();
     let msg = msg.strip_prefix("error: ").unwrap_or(msg);
     if msg.is_empty() {
@@ -100,7 +103,9 @@ fn hint_for(message: &str, text: &str, loc: Option<Loc>) -> Option<String> {
     if line_text.is_some_and(|l| l.trim_end().starts_with('\t') || l.contains(":\t"))
         || message.contains("tab")
     {
-        return Some("YAML indentation must use spaces, not tabs: replace the tab with spaces".into());
+        return Some(
+            "YAML indentation must use spaces, not tabs: replace the tab with spaces".into(),
+        );
     }
     if let Some(rest) = message.split("unknown field `").nth(1) {
         let unknown = rest.split('`').next().unwrap_or("");
@@ -129,7 +134,10 @@ fn hint_for(message: &str, text: &str, loc: Option<Loc>) -> Option<String> {
         return Some("each key may appear once: remove or rename the repeated one".into());
     }
     if message.contains("invalid type") {
-        return Some("check the value's kind: text, a number, a list (- item) or a mapping (key: value)".into());
+        return Some(
+            "check the value's kind: text, a number, a list (- item) or a mapping (key: value)"
+                .into(),
+        );
     }
     None
 }

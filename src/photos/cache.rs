@@ -24,7 +24,14 @@ impl DiskCache {
         h.update(source.as_bytes());
         h.update(&VERSION.to_le_bytes());
         h.update(&super::resample::JPEG_QUALITY.to_le_bytes());
-        for v in [plan.crop.0, plan.crop.1, plan.crop.2, plan.crop.3, plan.out.0, plan.out.1] {
+        for v in [
+            plan.crop.0,
+            plan.crop.1,
+            plan.crop.2,
+            plan.crop.3,
+            plan.out.0,
+            plan.out.1,
+        ] {
             h.update(&v.to_le_bytes());
         }
         h.finalize().to_hex()[..32].to_string()

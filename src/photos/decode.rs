@@ -39,18 +39,35 @@ fn err(message: String, hint: &str) -> PhotoError {
 pub fn read_file(path: &Path) -> Result<Vec<u8>, PhotoError> {
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let len = std::fs::metadata(path)
-        .map_err(|e| err(format!("cannot read photo {name}: {e}"), "check the file exists and can be read"))?
+        .map_err(|e| {
+            err(
+                format!("cannot read photo {name}: {e}"),
+                "check the file exists and can be read",
+            )
+        })?
         .len();
     if len == 0 {
-        return Err(err(format!("photo {name} is an empty file (0 bytes)"), "copy the photo again from its source"));
+        return Err(err(
+            format!("photo {name} is an empty file (0 bytes)"),
+            "copy the photo again from its source",
+        ));
     }
     if len > MAX_FILE_BYTES {
         return Err(err(
-            format!("photo {name} is {} MB, over the {} MB limit", len >> 20, MAX_FILE_BYTES >> 20),
+            format!(
+                "photo {name} is {} MB, over the {} MB limit",
+                len >> 20,
+                MAX_FILE_BYTES >> 20
+            ),
             "export a smaller JPEG (300 ppi at the printed size is enough)",
         ));
     }
-    std::fs::read(path).map_err(|e| err(format!("cannot read photo {name}: {e}"), "check the file can be read"))
+    std::fs::read(path).map_err(|e| {
+        err(
+            format!("cannot read photo {name}: {e}"),
+            "check the file can be read",
+        )
+    })
 }
 
 fn limits() -> Limits {
@@ -96,7 +113,10 @@ pub fn probe(bytes: &[u8], name: &str) -> Result<Probe, PhotoError> {
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
     use image::metadata::Orientation::*;
-    let swap = matches!(orientation, Rotate90 | Rotate270 | Rotate90FlipH | Rotate270FlipH);
+    let swap = matches!(
+        orientation,
+        Rotate90 | Rotate270 | Rotate90FlipH | Rotate270FlipH
+    );
     let (width, height) = if swap { (h, w) } else { (w, h) };
     Ok(Probe {
         width,
@@ -108,7 +128,10 @@ pub fn probe(bytes: &[u8], name: &str) -> Result<Probe, PhotoError> {
 
 fn check_size(w: u32, h: u32, name: &str) -> Result<(), PhotoError> {
     if w == 0 || h == 0 {
-        return Err(err(format!("photo {name} has no pixels ({w} × {h})"), "replace it with the real photo"));
+        return Err(err(
+            format!("photo {name} has no pixels ({w} × {h})"),
+            "replace it with the real photo",
+        ));
     }
     if w > MAX_SIDE || h > MAX_SIDE || (w as u64) * (h as u64) > MAX_PIXELS {
         return Err(err(
@@ -126,7 +149,9 @@ fn check_size(w: u32, h: u32, name: &str) -> Result<(), PhotoError> {
 fn decode_error(e: image::ImageError, name: &str) -> PhotoError {
     match e {
         image::ImageError::Limits(_) => err(
-            format!("photo {name} needs more memory to decode than folio allows; it may be a decompression bomb"),
+            format!(
+                "photo {name} needs more memory to decode than folio allows; it may be a decompression bomb"
+            ),
             "resize the photo (6000 pixels on the long side is plenty) or replace it",
         ),
         other => err(

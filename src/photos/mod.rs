@@ -114,7 +114,11 @@ impl PhotoSet {
             match r {
                 Ok(s) => list.push(s),
                 Err(e) => {
-                    report.push(Diagnostic::error(e.message).at(sources, photo.loc).hint(e.hint));
+                    report.push(
+                        Diagnostic::error(e.message)
+                            .at(sources, photo.loc)
+                            .hint(e.hint),
+                    );
                     list.push(Source {
                         name: photo.name.clone(),
                         path: photo.path.clone(),
@@ -179,7 +183,11 @@ impl PhotoSet {
 
     /// Prepares `requests` (decode once per photo, crop, resample, encode), in parallel,
     /// from the disk cache where possible. `progress` is called after each photo.
-    pub fn prepare(&self, requests: &[Request], progress: &(dyn Fn(&str) + Sync)) -> Result<(), PhotoError> {
+    pub fn prepare(
+        &self,
+        requests: &[Request],
+        progress: &(dyn Fn(&str) + Sync),
+    ) -> Result<(), PhotoError> {
         let mut by_photo: HashMap<usize, Vec<Request>> = HashMap::new();
         for r in requests {
             by_photo.entry(r.photo).or_default().push(*r);
@@ -204,7 +212,11 @@ impl PhotoSet {
         Ok(())
     }
 
-    fn prepare_photo(&self, src: &Source, reqs: &[Request]) -> Result<Vec<(Request, Served)>, PhotoError> {
+    fn prepare_photo(
+        &self,
+        src: &Source,
+        reqs: &[Request],
+    ) -> Result<Vec<(Request, Served)>, PhotoError> {
         let mut out = Vec::new();
         let mut decoded: Option<decode::Decoded> = None;
         let mut original: Option<Vec<u8>> = None;
@@ -223,11 +235,12 @@ impl PhotoSet {
                     let bytes = decode::read_file(&src.path)?;
                     decoded = Some(decode::decode(&bytes, &src.name)?);
                 }
-                let b = resample::render(decoded.as_ref().unwrap(), plan.crop, plan.out.0, plan.out.1)
-                    .map_err(|e| PhotoError {
-                        message: format!("photo {} could not be resampled: {e}", src.name),
-                        hint: "export the photo again as a plain RGB JPEG".into(),
-                    })?;
+                let b =
+                    resample::render(decoded.as_ref().unwrap(), plan.crop, plan.out.0, plan.out.1)
+                        .map_err(|e| PhotoError {
+                            message: format!("photo {} could not be resampled: {e}", src.name),
+                            hint: "export the photo again as a plain RGB JPEG".into(),
+                        })?;
                 self.cache.put(&key, &b);
                 b
             };

@@ -19,7 +19,12 @@ pub fn crop_box(w: u32, h: u32, aspect: f64, focus: (f64, f64)) -> (u32, u32, u3
     };
     let left = (focus.0 * w_f - cw / 2.0).clamp(0.0, w_f - cw);
     let top = (focus.1 * h_f - ch / 2.0).clamp(0.0, h_f - ch);
-    (left.round() as u32, top.round() as u32, cw as u32, ch as u32)
+    (
+        left.round() as u32,
+        top.round() as u32,
+        cw as u32,
+        ch as u32,
+    )
 }
 
 /// Crops `src` to `crop` and scales it to `out_w` × `out_h`, then encodes a JPEG that keeps

@@ -4,7 +4,10 @@ use lopdf::{Document, Object};
 
 fn rect(obj: &Object) -> Option<[f64; 4]> {
     let arr = obj.as_array().ok()?;
-    let v: Vec<f64> = arr.iter().filter_map(|o| o.as_float().ok().map(f64::from)).collect();
+    let v: Vec<f64> = arr
+        .iter()
+        .filter_map(|o| o.as_float().ok().map(f64::from))
+        .collect();
     (v.len() == 4).then(|| [v[0], v[1], v[2], v[3]])
 }
 
@@ -14,7 +17,8 @@ fn to_obj(r: [f64; 4]) -> Object {
 
 /// Sets BleedBox = TrimBox grown by `bleed` points (within the MediaBox) on every page.
 pub fn add_bleed_boxes(pdf: &[u8], bleed: f64) -> Result<Vec<u8>, String> {
-    let mut doc = Document::load_mem(pdf).map_err(|e| format!("reading the PDF typst wrote: {e}"))?;
+    let mut doc =
+        Document::load_mem(pdf).map_err(|e| format!("reading the PDF typst wrote: {e}"))?;
     let pages: Vec<_> = doc.get_pages().into_values().collect();
     for id in pages {
         let dict = doc
@@ -36,6 +40,7 @@ pub fn add_bleed_boxes(pdf: &[u8], bleed: f64) -> Result<Vec<u8>, String> {
         dict.set("BleedBox", to_obj(bleed_box));
     }
     let mut out = Vec::with_capacity(pdf.len());
-    doc.save_to(&mut out).map_err(|e| format!("writing the PDF: {e}"))?;
+    doc.save_to(&mut out)
+        .map_err(|e| format!("writing the PDF: {e}"))?;
     Ok(out)
 }

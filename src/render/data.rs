@@ -3,8 +3,8 @@
 //! The fields are documented in `layouts/README.md`; bump `VERSION` when they change.
 
 use super::typography::cjk_punctuation as t;
-use crate::content::{Document, Paragraph, Section};
 use crate::content::model::SlideText;
+use crate::content::{Document, Paragraph, Section};
 use serde_json::{Value, json};
 
 pub const VERSION: u32 = 1;
@@ -57,7 +57,13 @@ impl Geometry {
 }
 
 /// `sizes`: each photo's upright size in pixels, so layouts can keep its proportions.
-pub fn build(doc: &Document, kind: Kind, geometry: Geometry, has_logo: bool, sizes: &[(u32, u32)]) -> Vec<u8> {
+pub fn build(
+    doc: &Document,
+    kind: Kind,
+    geometry: Geometry,
+    has_logo: bool,
+    sizes: &[(u32, u32)],
+) -> Vec<u8> {
     let s = &doc.settings;
     let photos: Vec<Value> = doc
         .photos
@@ -135,7 +141,10 @@ fn section(s: &Section) -> Value {
 fn paragraph(p: &Paragraph) -> Value {
     let (summary, bullets) = match &p.slide {
         Some(SlideText::Summary(s)) => (t(s), None),
-        Some(SlideText::Bullets(b)) => (String::new(), Some(b.iter().map(|x| t(x)).collect::<Vec<_>>())),
+        Some(SlideText::Bullets(b)) => (
+            String::new(),
+            Some(b.iter().map(|x| t(x)).collect::<Vec<_>>()),
+        ),
         None => (t(&first_sentences(&p.text, SUMMARY_CHARS)), None),
     };
     json!({

@@ -57,7 +57,12 @@ pub fn text_boxes(frame: &Frame) -> Vec<TextBox> {
 }
 
 /// Warnings for photos that reach less than `min_ppi` where they are placed, naming the pages.
-pub fn low_resolution(doc: &PagedDocument, world: &FolioWorld, photos: &PhotoSet, min_ppi: f64) -> Vec<Diagnostic> {
+pub fn low_resolution(
+    doc: &PagedDocument,
+    world: &FolioWorld,
+    photos: &PhotoSet,
+    min_ppi: f64,
+) -> Vec<Diagnostic> {
     let low: Vec<_> = world
         .used()
         .into_iter()
@@ -122,4 +127,3 @@ pub fn page_size(page: &typst_layout::Page) -> (f64, f64) {
         (s.y + page.bleed.top + page.bleed.bottom).to_pt(),
     )
 }
-

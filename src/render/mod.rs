@@ -14,8 +14,8 @@ use crate::photos::PhotoSet;
 use data::Kind;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use typst::WorldExt;
 use typst::World;
+use typst::WorldExt;
 use typst::diag::{Severity, SourceDiagnostic};
 use typst::foundations::Smart;
 use typst_layout::PagedDocument;
@@ -42,7 +42,12 @@ impl Renderer {
     pub fn new(fonts: Arc<Fonts>, layouts: &Path, photos: Arc<PhotoSet>) -> Renderer {
         Renderer {
             layouts: layouts.to_path_buf(),
-            brochure: FolioWorld::new(fonts.clone(), layouts.to_path_buf(), "brochure.typ", photos.clone()),
+            brochure: FolioWorld::new(
+                fonts.clone(),
+                layouts.to_path_buf(),
+                "brochure.typ",
+                photos.clone(),
+            ),
             slides: FolioWorld::new(fonts, layouts.to_path_buf(), "slides.typ", photos),
         }
     }
@@ -73,17 +78,24 @@ impl Renderer {
             let missing = world.take_missing();
             match warned.output {
                 Err(errors) => return Err(self.convert(world, &errors)),
-                Ok(doc) if missing.is_empty() || pass == MAX_PASSES => break (doc, warned.warnings),
+                Ok(doc) if missing.is_empty() || pass == MAX_PASSES => {
+                    break (doc, warned.warnings);
+                }
                 Ok(_) => {
-                    photos.prepare(&missing, progress).map_err(|e| {
-                        vec![Diagnostic::error(e.message).hint(e.hint)]
-                    })?;
+                    photos
+                        .prepare(&missing, progress)
+                        .map_err(|e| vec![Diagnostic::error(e.message).hint(e.hint)])?;
                 }
             }
         };
         let mut warnings = self.convert(world, &typst_warnings);
         if kind == Kind::Brochure {
-            warnings.extend(frames::low_resolution(&document, world, &photos, kind.dpi() as f64));
+            warnings.extend(frames::low_resolution(
+                &document,
+                world,
+                &photos,
+                kind.dpi() as f64,
+            ));
         }
         let options = typst_pdf::PdfOptions {
             ident: Smart::Custom(format!("folio-{}", kind.name())),

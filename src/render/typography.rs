@@ -33,7 +33,11 @@ pub fn cjk_punctuation(text: &str) -> String {
             // An opening bracket belongs to what follows; a closing one to what precedes.
             '(' => next.is_some_and(is_cjk),
             ')' => prev.is_some_and(is_cjk),
-            _ => prev.is_some_and(is_cjk) || (prev.is_some_and(|p| !p.is_ascii_alphanumeric()) && next.is_some_and(is_cjk)),
+            _ => {
+                prev.is_some_and(is_cjk)
+                    || (prev.is_some_and(|p| !p.is_ascii_alphanumeric())
+                        && next.is_some_and(is_cjk))
+            }
         };
         match full_width(c) {
             Some(f) if near_cjk => out.push(f),

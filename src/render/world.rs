@@ -50,7 +50,12 @@ pub fn file_id(path: &str) -> FileId {
 
 impl FolioWorld {
     /// A World whose main file is `layouts/<main>`.
-    pub fn new(fonts: Arc<Fonts>, layouts: PathBuf, main: &str, photos: Arc<PhotoSet>) -> FolioWorld {
+    pub fn new(
+        fonts: Arc<Fonts>,
+        layouts: PathBuf,
+        main: &str,
+        photos: Arc<PhotoSet>,
+    ) -> FolioWorld {
         FolioWorld {
             library: LazyHash::new(Library::builder().build()),
             fonts,
@@ -87,7 +92,9 @@ impl FolioWorld {
 
     /// Photo requests the last compile answered with a placeholder.
     pub fn take_missing(&self) -> Vec<Request> {
-        std::mem::take(&mut *self.missing.lock().unwrap()).into_iter().collect()
+        std::mem::take(&mut *self.missing.lock().unwrap())
+            .into_iter()
+            .collect()
     }
 
     /// Photo requests the last compile made, with what was served.
@@ -144,9 +151,16 @@ impl World for FolioWorld {
             }
             return Ok(slot.source.clone());
         }
-        let text = String::from_utf8(self.read_layout_file(id)?).map_err(|_| FileError::InvalidUtf8)?;
+        let text =
+            String::from_utf8(self.read_layout_file(id)?).map_err(|_| FileError::InvalidUtf8)?;
         let source = Source::new(id, text);
-        sources.insert(id, SourceSlot { source: source.clone(), fresh: true });
+        sources.insert(
+            id,
+            SourceSlot {
+                source: source.clone(),
+                fresh: true,
+            },
+        );
         Ok(source)
     }
 
@@ -156,7 +170,8 @@ impl World for FolioWorld {
             return Ok(self.data.read().unwrap().clone());
         }
         if let Some(rest) = vpath.strip_prefix(PHOTOS_PREFIX) {
-            let req = Request::parse(rest).ok_or_else(|| FileError::NotFound(PathBuf::from(vpath)))?;
+            let req =
+                Request::parse(rest).ok_or_else(|| FileError::NotFound(PathBuf::from(vpath)))?;
             let photos = self.photos.read().unwrap();
             if !photos.contains(&req) {
                 return Err(FileError::NotFound(PathBuf::from(vpath)));

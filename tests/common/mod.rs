@@ -1,0 +1,118 @@
+//! Helpers shared by the integration tests: temporary projects and PDF inspection.
+#![allow(dead_code)]
+
+use folio::project::Project;
+use folio::{Options, Outcome, Session};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A temporary copy of the sample project (content and photos; layouts and fonts are the repo's).
+pub fn sample_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("content"), &dir.path().join("content"));
+    copy_dir(&repo().join("photos"), &dir.path().join("photos"));
+    dir
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+pub fn build(root: &Path, opts: &Options) -> (Session, Outcome) {
+    let project = Project::open(root, None).unwrap();
+    let session = Session::new(project);
+    let outcome = session.run(opts);
+    (session, outcome)
+}
+
+pub fn assert_ok(outcome: &Outcome) {
+    let errors: Vec<String> = outcome
+        .report
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.short())
+        .collect();
+    assert!(errors.is_empty(), "build failed: {errors:#?}");
+}
+
+/// The text of a PDF as poppler extracts it, NFKC-normalised, without whitespace.
+pub fn pdf_text(pdf: &Path) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let out = Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (apt-get install poppler-utils)");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .nfkc()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+pub fn squash(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfkc().filter(|c| !c.is_whitespace()).collect()
+}
+
+pub const MM: f64 = 72.0 / 25.4;
+
+/// Page boxes of every page: (MediaBox, TrimBox, BleedBox) in points.
+pub fn boxes(pdf: &Path) -> Vec<([f64; 4], Option<[f64; 4]>, Option<[f64; 4]>)> {
+    let doc = lopdf::Document::load(pdf).unwrap();
+    let rect = |o: &lopdf::Object| -> [f64; 4] {
+        let a = o.as_array().unwrap();
+        let v: Vec<f64> = a.iter().map(|x| x.as_float().unwrap() as f64).collect();
+        [v[0], v[1], v[2], v[3]]
+    };
+    doc.get_pages()
+        .values()
+        .map(|id| {
+            let d = doc.get_dictionary(*id).unwrap();
+            (
+                rect(d.get(b"MediaBox").unwrap()),
+                d.get(b"TrimBox").ok().map(rect),
+                d.get(b"BleedBox").ok().map(rect),
+            )
+        })
+        .collect()
+}
+
+/// (x ppi, y ppi) of every placed image, from `pdfimages -list`.
+pub fn image_ppi(pdf: &Path) -> Vec<(usize, f64, f64)> {
+    let out = Command::new("pdfimages")
+        .arg("-list")
+        .arg(pdf)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .skip(2)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            (f.len() >= 14 && f[2] == "image").then(|| {
+                (
+                    f[0].parse().unwrap(),
+                    f[f.len() - 4].parse().unwrap(),
+                    f[f.len() - 3].parse().unwrap(),
+                )
+            })
+        })
+        .collect()
+}

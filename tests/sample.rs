@@ -1,0 +1,140 @@
+//! The sample project renders end to end, and the PDFs have the properties a print shop and a
+//! presenter check: sizes, boxes, fonts, text, photo resolution, page count, speaker notes.
+
+mod common;
+use common::*;
+use folio::Options;
+
+fn seed_paragraphs() -> Vec<String> {
+    // The seed is the source the sample content was transcribed from.
+    let seed = std::fs::read_to_string(repo().join("tests/fixtures/seed.txt")).unwrap();
+    seed.lines().map(squash).filter(|l| !l.is_empty()).collect()
+}
+
+#[test]
+fn sample_builds_a4_brochure_and_16_9_deck() {
+    let dir = sample_project();
+    let (session, outcome) = build(dir.path(), &Options::default());
+    assert_ok(&outcome);
+    let out = &session.project.out;
+    let brochure = out.join("brochure.pdf");
+    let slides = out.join("slides.pdf");
+
+    // Brochure: A4 trim, 3 mm bleed, marks outside the bleed, pages in fours.
+    let pages = boxes(&brochure);
+    assert!(pages.len() >= 8);
+    assert_eq!(
+        pages.len() % 4,
+        0,
+        "saddle stitching needs a multiple of 4 pages"
+    );
+    for (media, trim, bleed) in &pages {
+        let trim = trim.expect("TrimBox on every page");
+        let bleed = bleed.expect("BleedBox on every page");
+        assert!(((trim[2] - trim[0]) / MM - 210.0).abs() < 0.5);
+        assert!(((trim[3] - trim[1]) / MM - 297.0).abs() < 0.5);
+        for i in 0..2 {
+            assert!(((trim[i] - bleed[i]) / MM - 3.0).abs() < 0.05);
+            assert!(((bleed[i + 2] - trim[i + 2]) / MM - 3.0).abs() < 0.05);
+            // Room outside the bleed for crop marks.
+            assert!((bleed[i] - media[i]) / MM >= 5.0);
+        }
+    }
+
+    // Deck: every page 16:9.
+    for (media, _, _) in boxes(&slides) {
+        let ratio = (media[2] - media[0]) / (media[3] - media[1]);
+        assert!(
+            (ratio / (16.0 / 9.0) - 1.0).abs() < 0.002,
+            "slide ratio {ratio}"
+        );
+    }
+
+    // Every character of every paragraph of the seed is in the brochure's text.
+    let text = pdf_text(&brochure);
+    let chars: std::collections::HashSet<char> = text.chars().collect();
+    for para in seed_paragraphs() {
+        let missing: String = para.chars().filter(|c| !chars.contains(c)).collect();
+        assert!(missing.is_empty(), "missing {missing:?} of {para}");
+    }
+    // Whole paragraphs survive too (not only their characters), apart from line-break hyphens.
+    assert!(text.contains(&squash("团员先进性建设进一步加强")));
+
+    // The deck tells the same story: title, section titles, all 12 captions.
+    let deck = pdf_text(&slides);
+    let mut expected = vec![
+        "百年风华正青春建功立业新征程".to_string(),
+        "聚焦主业抓思想团的引领力进一步提升".into(),
+        "强基固本打基础团的组织力进一步提升".into(),
+        "竭诚服务求实效团的服务力进一步提升".into(),
+    ];
+    let captions = std::fs::read_to_string(repo().join("photos/captions.yaml")).unwrap();
+    let caption_lines: Vec<String> = captions
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("caption: "))
+        .map(|c| squash(c.trim_matches('"')))
+        .collect();
+    assert_eq!(caption_lines.len(), 12);
+    expected.extend(caption_lines);
+    for e in expected {
+        assert!(deck.contains(&squash(&e)), "deck lacks {e}");
+    }
+
+    // Speaker notes file: valid JSON, one entry per slide.
+    let pdfpc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("slides.pdfpc")).unwrap()).unwrap();
+    let slide_count = boxes(&slides).len();
+    assert_eq!(pdfpc["pages"].as_array().unwrap().len(), slide_count);
+}
+
+#[test]
+fn fonts_are_embedded_and_subset() {
+    let dir = sample_project();
+    let (session, outcome) = build(dir.path(), &Options::default());
+    assert_ok(&outcome);
+    for name in ["brochure.pdf", "slides.pdf"] {
+        let doc = lopdf::Document::load(session.project.out.join(name)).unwrap();
+        let mut fonts = 0;
+        for (_, obj) in doc.objects.iter() {
+            let Ok(d) = obj.as_dict() else { continue };
+            if d.get(b"Type").and_then(|t| t.as_name()).ok() != Some(b"FontDescriptor") {
+                continue;
+            }
+            fonts += 1;
+            let name = String::from_utf8_lossy(d.get(b"FontName").unwrap().as_name().unwrap())
+                .into_owned();
+            assert!(
+                name.len() > 7 && name.as_bytes()[6] == b'+',
+                "{name} is not a subset"
+            );
+            assert!(
+                d.has(b"FontFile") || d.has(b"FontFile2") || d.has(b"FontFile3"),
+                "{name} is not embedded"
+            );
+        }
+        assert!(fonts >= 2, "{name}: expected embedded fonts, found {fonts}");
+    }
+}
+
+#[test]
+fn photos_are_near_300_ppi_where_placed() {
+    let dir = sample_project();
+    let (session, outcome) = build(
+        dir.path(),
+        &Options {
+            only: Some(folio::Kind::Brochure),
+            ..Default::default()
+        },
+    );
+    assert_ok(&outcome);
+    let images = image_ppi(&session.project.out.join("brochure.pdf"));
+    assert!(images.len() >= 12);
+    for (page, x, y) in images {
+        // Never below 300 (pdfimages rounds), never more than 10% above what 300 ppi needs.
+        assert!(x >= 299.0 && y >= 299.0, "page {page}: {x}x{y} ppi");
+        assert!(
+            x <= 330.0 && y <= 330.0,
+            "page {page}: {x}x{y} ppi carries needless pixels"
+        );
+    }
+}
