@@ -90,6 +90,11 @@ fn plain_message(err: &serde_saphyr::Error) -> String {
         .unwrap_or(first);
     let msg = cut.trim_end_matches(':').trim();
     let msg = msg.strip_prefix("error: ").unwrap_or(msg);
+    // And its "line N column M: " prefix.
+    let msg = match msg.strip_prefix("line ").and_then(|r| r.split_once(": ")) {
+        Some((place, rest)) if place.contains("column") => rest,
+        _ => msg,
+    };
     if msg.is_empty() {
         "invalid YAML".into()
     } else {
@@ -113,7 +118,12 @@ fn hint_for(message: &str, text: &str, loc: Option<Loc>) -> Option<String> {
             .split("expected one of ")
             .nth(1)
             .or_else(|| message.split("expected ").nth(1))
-            .map(|s| s.split('`').skip(1).step_by(2).collect())
+            .map(|s| {
+                s.split(',')
+                    .map(|k| k.trim().trim_matches('`'))
+                    .filter(|k| !k.is_empty())
+                    .collect()
+            })
             .unwrap_or_default();
         let best = expected
             .iter()
@@ -132,6 +142,14 @@ fn hint_for(message: &str, text: &str, loc: Option<Loc>) -> Option<String> {
     }
     if message.contains("duplicate") {
         return Some("each key may appear once: remove or rename the repeated one".into());
+    }
+    if message.contains("expected sequence") {
+        return Some(
+            "this key takes a list: put each item on its own line starting with `- `".into(),
+        );
+    }
+    if message.contains("expected mapping") {
+        return Some("this key takes `name: value` pairs on their own lines".into());
     }
     if message.contains("invalid type") {
         return Some(

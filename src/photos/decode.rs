@@ -79,7 +79,11 @@ fn limits() -> Limits {
     l
 }
 
-fn reader<'a>(bytes: &'a [u8], name: &str) -> Result<ImageReader<Cursor<&'a [u8]>>, PhotoError> {
+fn reader<'a>(
+    bytes: &'a [u8],
+    name: &str,
+    limited: bool,
+) -> Result<ImageReader<Cursor<&'a [u8]>>, PhotoError> {
     let mut r = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| err(format!("cannot read photo {name}: {e}"), "check the file"))?;
@@ -98,14 +102,25 @@ fn reader<'a>(bytes: &'a [u8], name: &str) -> Result<ImageReader<Cursor<&'a [u8]
             ));
         }
     }
-    r.limits(limits());
+    if limited {
+        r.limits(limits());
+    } else {
+        // Reading only the header: no pixel buffers are allocated.
+        r.no_limits();
+    }
     Ok(r)
 }
 
 /// Reads the header: format, size, orientation. Refuses bombs before allocating.
 pub fn probe(bytes: &[u8], name: &str) -> Result<Probe, PhotoError> {
-    let r = reader(bytes, name)?;
+    let r = reader(bytes, name, false)?;
     let format = r.format().expect("checked in reader");
+    if format == ImageFormat::Jpeg && !has_jpeg_end(bytes) {
+        return Err(err(
+            format!("photo {name} is cut short (the JPEG has no end marker): it is damaged"),
+            "copy or export the photo again; the transfer was probably interrupted",
+        ));
+    }
     let mut decoder = r.into_decoder().map_err(|e| decode_error(e, name))?;
     let (w, h) = decoder.dimensions();
     check_size(w, h, name)?;
@@ -124,6 +139,12 @@ pub fn probe(bytes: &[u8], name: &str) -> Result<Probe, PhotoError> {
         format,
         reoriented: orientation != NoTransforms,
     })
+}
+
+/// A complete JPEG ends with the EOI marker (some cameras append data after it).
+fn has_jpeg_end(bytes: &[u8]) -> bool {
+    let tail = &bytes[bytes.len().saturating_sub(1 << 16)..];
+    tail.windows(2).any(|w| w == [0xFF, 0xD9])
 }
 
 fn check_size(w: u32, h: u32, name: &str) -> Result<(), PhotoError> {
@@ -168,7 +189,7 @@ pub struct Decoded {
 }
 
 pub fn decode(bytes: &[u8], name: &str) -> Result<Decoded, PhotoError> {
-    let r = reader(bytes, name)?;
+    let r = reader(bytes, name, true)?;
     let mut decoder = r.into_decoder().map_err(|e| decode_error(e, name))?;
     let (w, h) = decoder.dimensions();
     check_size(w, h, name)?;
