@@ -1,0 +1,149 @@
+//! `folio watch` end to end: an edit re-renders both PDFs, a broken save keeps them byte for
+//! byte, the fix renders again; Ctrl-C stops it cleanly. And the photo cache never serves a
+//! stale photo.
+
+mod common;
+use common::*;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+fn wait_for(lines: &mpsc::Receiver<String>, what: &str, log: &mut Vec<String>) -> String {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if let Ok(line) = lines.recv_timeout(Duration::from_millis(200)) {
+            log.push(line.clone());
+            if line.contains(what) {
+                return line;
+            }
+        }
+    }
+    panic!(
+        "timed out waiting for {what:?}; output so far:\n{}",
+        log.join("\n")
+    );
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from));
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn watch_rerenders_on_edit_and_keeps_good_pdfs_on_errors() {
+    let dir = sample_project();
+    let root = dir.path();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_folio"))
+        .args(["watch", "--debounce-ms", "100"])
+        .arg(root)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut log = Vec::new();
+    wait_for(&rx, "first build", &mut log);
+    wait_for(&rx, "watching", &mut log);
+    let (brochure, slides) = (root.join("out/brochure.pdf"), root.join("out/slides.pdf"));
+    assert!(brochure.is_file() && slides.is_file());
+
+    // 1. Edit a paragraph: both PDFs are rewritten with the new text.
+    let section = root.join("content/01-leadership.yaml");
+    edit(&section, "党的理论武装持续增强。", "党的理论武装全面加强。");
+    let line = wait_for(&rx, "changed", &mut log);
+    assert!(
+        line.contains("brochure.pdf") && line.contains("slides.pdf"),
+        "{line}"
+    );
+    assert!(pdf_text(&brochure).contains("党的理论武装全面加强"));
+    assert!(pdf_text(&slides).contains("党的理论武装全面加强"));
+
+    // 2. Save broken YAML: an error with file and line; the PDFs stay byte-identical.
+    let good = (
+        std::fs::read(&brochure).unwrap(),
+        std::fs::read(&slides).unwrap(),
+    );
+    edit(&section, "paragraphs:", "paragraphs: [");
+    wait_for(&rx, "kept the last good PDFs", &mut log);
+    assert!(
+        log.iter()
+            .any(|l| l.contains("content/01-leadership.yaml:")),
+        "{}",
+        log.join("\n")
+    );
+    assert_eq!(std::fs::read(&brochure).unwrap(), good.0);
+    assert_eq!(std::fs::read(&slides).unwrap(), good.1);
+
+    // 3. Fix it: new PDFs again.
+    edit(&section, "paragraphs: [", "paragraphs:");
+    edit(&section, "党的理论武装全面加强。", "党的理论武装持续增强。");
+    let line = wait_for(&rx, "rewrote", &mut log);
+    assert!(line.contains("brochure.pdf"), "{line}");
+    assert!(pdf_text(&brochure).contains("党的理论武装持续增强"));
+
+    // 4. Ctrl-C: a clean exit.
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "exit status {status:?}");
+}
+
+#[test]
+fn photo_cache_is_invalidated_when_a_photo_changes() {
+    let dir = sample_project();
+    let root = dir.path();
+    let opts = folio::Options {
+        only: Some(folio::Kind::Brochure),
+        ..Default::default()
+    };
+    let (session, outcome) = build(root, &opts);
+    assert_ok(&outcome);
+    let cache = session.project.cache_dir().join("photos");
+    let entries = |d: &Path| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    let first = entries(&cache);
+    assert!(!first.is_empty(), "resampled photos are cached");
+    let pdf1 = std::fs::read(session.project.out.join("brochure.pdf")).unwrap();
+
+    // Same name, different picture: swap the content of two photos.
+    let a = root.join("photos/sunset_by_Aitzol_Berasategi.jpg");
+    let b = root.join("photos/seeding_by_Clements_Engelhardt.jpg");
+    let (da, db) = (std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    std::fs::write(&a, &db).unwrap();
+    std::fs::write(&b, &da).unwrap();
+    let (session2, outcome) = build(root, &opts);
+    assert_ok(&outcome);
+    let second = entries(&cache);
+    assert!(
+        second.len() > first.len(),
+        "new cache entries for the changed photos"
+    );
+    let pdf2 = std::fs::read(session2.project.out.join("brochure.pdf")).unwrap();
+    assert_ne!(pdf1, pdf2, "the brochure shows the new pictures");
+
+    // Clearing the cache is safe: the next build recreates it and the same PDF.
+    std::fs::remove_dir_all(session2.project.cache_dir()).unwrap();
+    let (session3, outcome) = build(root, &opts);
+    assert_ok(&outcome);
+    assert_eq!(
+        std::fs::read(session3.project.out.join("brochure.pdf")).unwrap(),
+        pdf2
+    );
+}
