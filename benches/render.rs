@@ -1,0 +1,209 @@
+//! folio's speed, measured: cold and warm builds in new processes, edit-to-PDF latency in a
+//! long-lived session (what `folio watch` does after a save), and a ~200-page, 200-photo case.
+//! Prints medians; BENCHMARKS.md records a run.
+//!
+//!     cargo bench --bench render            (FOLIO_BENCH_RUNS=N for more runs)
+
+use folio::project::Project;
+use folio::{Options, Session};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.0} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// Runs `folio build` in a new process; returns wall time and peak memory (KiB).
+fn build_process(root: &Path) -> (Duration, u64) {
+    let exe = repo().join("target/release/folio");
+    let start = Instant::now();
+    let out = Command::new("/usr/bin/time")
+        .args(["-f", "maxrss=%M"])
+        .arg(&exe)
+        .arg("build")
+        .arg(root)
+        .output()
+        .expect("build target/release/folio first (cargo build --release)");
+    let elapsed = start.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let rss = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("maxrss="))
+        .next_back()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    (elapsed, rss)
+}
+
+/// Edit-to-PDF: change one paragraph, re-render and write both PDFs in a live session.
+fn edit_latency(root: &Path, file: &Path, needle: &str, runs: usize) -> Duration {
+    let session = Session::new(Project::open(root, None).unwrap());
+    let opts = Options::default();
+    assert!(!session.run(&opts).report.has_errors());
+    let original = std::fs::read_to_string(file).unwrap();
+    let mut times = Vec::new();
+    for i in 0..runs {
+        let edited = original.replacen(needle, &format!("{needle}第{i}次修改。"), 1);
+        std::fs::write(file, edited).unwrap();
+        let start = Instant::now();
+        let outcome = session.run(&opts);
+        times.push(start.elapsed());
+        assert!(!outcome.report.has_errors());
+        assert_eq!(
+            outcome
+                .written
+                .iter()
+                .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+                .count(),
+            2
+        );
+    }
+    std::fs::write(file, original).unwrap();
+    median(times)
+}
+
+/// A generated document: 20 sections × 10 paragraphs, 200 distinct photos cut from the samples.
+fn scale_project(root: &Path) {
+    let photos = root.join("photos");
+    std::fs::create_dir_all(&photos).unwrap();
+    std::fs::create_dir_all(root.join("content")).unwrap();
+    let sources: Vec<PathBuf> = std::fs::read_dir(repo().join("photos"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "jpg"))
+        .collect();
+    let decoded: Vec<image::DynamicImage> =
+        sources.iter().map(|p| image::open(p).unwrap()).collect();
+    let mut captions = String::new();
+    for i in 0..200 {
+        let src = &decoded[i % decoded.len()];
+        let (w, h) = (src.width() * 3 / 4, src.height() * 3 / 4);
+        let x = (i as u32 * 37) % (src.width() - w);
+        let y = (i as u32 * 53) % (src.height() - h);
+        let crop = src.crop_imm(x, y, w, h).to_rgb8();
+        crop.save(photos.join(format!("p{i:03}.jpg"))).unwrap();
+        captions.push_str(&format!("p{i:03}.jpg:\n  caption: \"第{i}张照片的图片说明文字\"\n  credit: \"Sample, CC BY 4.0\"\n"));
+    }
+    std::fs::write(photos.join("captions.yaml"), captions).unwrap();
+    std::fs::write(
+        root.join("content/document.yaml"),
+        "title: 规模测试手册\norganisation: 测试单位\nyear: 2024\ncover:\n  photo: p000.jpg\n",
+    )
+    .unwrap();
+    let seed = std::fs::read_to_string(repo().join("tests/fixtures/seed.txt")).unwrap();
+    let paras: Vec<&str> = seed.lines().filter(|l| l.chars().count() > 100).collect();
+    for s in 0..20 {
+        let mut y = format!("title: \"第{s}部分 规模测试\"\nparagraphs:\n");
+        for p in 0..10 {
+            let text = paras[(s * 10 + p) % paras.len()].trim_start_matches('—');
+            let n = s * 10 + p;
+            y.push_str(&format!(
+                "  - lead: \"段落{n}。\"\n    text: {}\n    photos: [p{n:03}.jpg]\n",
+                serde_json::to_string(text).unwrap()
+            ));
+        }
+        std::fs::write(root.join(format!("content/{s:02}-part.yaml")), y).unwrap();
+    }
+}
+
+fn main() {
+    let runs: usize = std::env::var("FOLIO_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5);
+    println!("folio benchmark, {runs} runs each, medians");
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    copy_dir(&repo().join("content"), &root.join("content"));
+    copy_dir(&repo().join("photos"), &root.join("photos"));
+
+    let mut cold = Vec::new();
+    let mut rss = 0;
+    for _ in 0..runs {
+        let _ = std::fs::remove_dir_all(root.join("out"));
+        let (t, m) = build_process(root);
+        cold.push(t);
+        rss = rss.max(m);
+    }
+    println!(
+        "sample  cold build (new process, empty cache):  {}",
+        ms(median(cold))
+    );
+    let mut warm = Vec::new();
+    for _ in 0..runs {
+        let (t, m) = build_process(root);
+        warm.push(t);
+        rss = rss.max(m);
+    }
+    println!(
+        "sample  warm build (new process, cache filled): {}",
+        ms(median(warm))
+    );
+    println!(
+        "sample  peak memory of a build:                 {} MB",
+        rss / 1024
+    );
+    let file = root.join("content/01-leadership.yaml");
+    let edit = edit_latency(root, &file, "团的引领力进一步提升", runs * 4);
+    println!(
+        "sample  edit-to-PDF (one paragraph, both PDFs):  {}",
+        ms(edit)
+    );
+
+    let big = tempfile::tempdir().unwrap();
+    scale_project(big.path());
+    let (t, m) = build_process(big.path());
+    println!("scale   cold build, 200 photos:                 {}", ms(t));
+    let mut warm = Vec::new();
+    let mut pages = 0;
+    let mut scale_rss = m;
+    for _ in 0..runs.min(3) {
+        let (t, m2) = build_process(big.path());
+        warm.push(t);
+        scale_rss = scale_rss.max(m2);
+    }
+    if let Ok(doc) = lopdf::Document::load(big.path().join("out/brochure.pdf")) {
+        pages = doc.get_pages().len();
+    }
+    println!(
+        "scale   warm build ({pages} brochure pages):       {}",
+        ms(median(warm))
+    );
+    println!(
+        "scale   peak memory:                            {} MB",
+        scale_rss / 1024
+    );
+    let edit = edit_latency(
+        big.path(),
+        &big.path().join("content/05-part.yaml"),
+        "段落50。",
+        runs,
+    );
+    println!(
+        "scale   edit-to-PDF:                            {}",
+        ms(edit)
+    );
+}
