@@ -71,6 +71,9 @@ fn edit_latency(root: &Path, file: &Path, needle: &str, runs: usize) -> Duration
         let start = Instant::now();
         let outcome = session.run(&opts);
         times.push(start.elapsed());
+        if std::env::var_os("FOLIO_BENCH_VERBOSE").is_some() {
+            eprintln!("  {:?}", outcome.timings);
+        }
         assert!(!outcome.report.has_errors());
         assert_eq!(
             outcome
@@ -140,6 +143,15 @@ fn main() {
     copy_dir(&repo().join("content"), &root.join("content"));
     copy_dir(&repo().join("photos"), &root.join("photos"));
 
+    let only_edit = std::env::var("FOLIO_BENCH_CASES").is_ok_and(|c| c == "edit");
+    if only_edit {
+        let file = root.join("content/01-leadership.yaml");
+        println!(
+            "sample  edit-to-PDF: {}",
+            ms(edit_latency(root, &file, "团的引领力进一步提升", runs * 4))
+        );
+        return;
+    }
     let mut cold = Vec::new();
     let mut rss = 0;
     for _ in 0..runs {

@@ -25,13 +25,16 @@ pub struct Options {
     pub dry_run: bool,
 }
 
+/// Called after each photo is prepared, with the number of photos and the photo's name.
+pub type Progress = Arc<dyn Fn(usize, &str) + Send + Sync>;
+
 /// A long-lived build session: fonts and typst Worlds survive between builds (watch mode).
 pub struct Session {
     pub project: Project,
     pub fonts: Arc<Fonts>,
     renderer: Renderer,
     memory: photos::Memory,
-    pub progress: Arc<dyn Fn(usize, &str) + Send + Sync>,
+    pub progress: Progress,
 }
 
 /// The result of one run.

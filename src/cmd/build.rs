@@ -71,7 +71,7 @@ pub fn run(args: Args) -> ExitCode {
         );
     }
     for p in &outcome.written {
-        if !p.extension().is_some_and(|e| e == "pdf") || p.ends_with("brochure-imposed.pdf") {
+        if p.extension().is_none_or(|e| e != "pdf") || p.ends_with("brochure-imposed.pdf") {
             eprintln!("wrote {}", session.project.display_path(p).display());
         }
     }

@@ -69,11 +69,7 @@ pub fn run(args: Args) -> ExitCode {
     build(&session, &opts, "first build");
     eprintln!("watching {} (Ctrl-C to stop)", list(&session, &watched));
     let debounce = Duration::from_millis(args.debounce_ms);
-    loop {
-        let mut changed = match rx.recv() {
-            Ok(Event::Changed(paths)) => paths,
-            Ok(Event::Stop) | Err(_) => break,
-        };
+    while let Ok(Event::Changed(mut changed)) = rx.recv() {
         // Collect the burst of events one save makes.
         loop {
             match rx.recv_timeout(debounce) {

@@ -248,7 +248,7 @@ impl Resolver<'_> {
         match yaml::read::<T>(path, &name, &mut self.sources) {
             Ok(v) => Some(v),
             Err(d) => {
-                self.report.push(d);
+                self.report.push(*d);
                 None
             }
         }

@@ -14,21 +14,23 @@ pub fn read<T: DeserializeOwned>(
     path: &Path,
     name: &Path,
     sources: &mut SourceMap,
-) -> Result<(T, usize), Diagnostic> {
+) -> Result<(T, usize), Box<Diagnostic>> {
     let meta = std::fs::metadata(path).map_err(|e| {
-        Diagnostic::error(format!("cannot read {}: {e}", name.display())).in_file(name)
+        Box::new(Diagnostic::error(format!("cannot read {}: {e}", name.display())).in_file(name))
     })?;
     if meta.len() > MAX_YAML_BYTES {
-        return Err(Diagnostic::error(format!(
-            "{} is {} MB; content files are expected to be small",
-            name.display(),
-            meta.len() / 1_048_576
-        ))
-        .in_file(name)
-        .hint("split the content into several files or check that this is the right file"));
+        return Err(Box::new(
+            Diagnostic::error(format!(
+                "{} is {} MB; content files are expected to be small",
+                name.display(),
+                meta.len() / 1_048_576
+            ))
+            .in_file(name)
+            .hint("split the content into several files or check that this is the right file"),
+        ));
     }
     let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(format!("cannot read {}: {e}", name.display())).in_file(name)
+        Box::new(Diagnostic::error(format!("cannot read {}: {e}", name.display())).in_file(name))
     })?;
     let text = decode_text(&bytes, name)?;
     let file = sources.add(name, text);
@@ -37,26 +39,27 @@ pub fn read<T: DeserializeOwned>(
 }
 
 /// UTF-8 (with or without a BOM), CRLF or LF; anything else is an error with the line.
-fn decode_text(bytes: &[u8], name: &Path) -> Result<String, Diagnostic> {
+fn decode_text(bytes: &[u8], name: &Path) -> Result<String, Box<Diagnostic>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let good = &bytes[..e.valid_up_to()];
-            let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
-            return Err(Diagnostic::error(format!(
+    let text =
+        match std::str::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let good = &bytes[..e.valid_up_to()];
+                let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+                return Err(Box::new(Diagnostic::error(format!(
                 "{} is not valid UTF-8 (bad byte at line {line}, byte {})",
                 name.display(),
                 e.valid_up_to() + 1
             ))
             .in_file(name)
-            .hint("save the file as UTF-8 in your editor (e.g. \"Save with encoding → UTF-8\")"));
-        }
-    };
+            .hint("save the file as UTF-8 in your editor (e.g. \"Save with encoding → UTF-8\")")));
+            }
+        };
     Ok(text.replace("\r\n", "\n"))
 }
 
-fn parse<T: DeserializeOwned>(sources: &SourceMap, file: usize) -> Result<T, Diagnostic> {
+fn parse<T: DeserializeOwned>(sources: &SourceMap, file: usize) -> Result<T, Box<Diagnostic>> {
     let text = sources.text(file);
     let options = serde_saphyr::options! {
         duplicate_keys: DuplicateKeyPolicy::Error,
@@ -75,7 +78,7 @@ fn parse<T: DeserializeOwned>(sources: &SourceMap, file: usize) -> Result<T, Dia
         if let Some(h) = hint_for(&message, text, loc) {
             d = d.hint(h);
         }
-        d
+        Box::new(d)
     })
 }
 

@@ -36,7 +36,7 @@ fn arr(v: [f64; 4]) -> Object {
 pub fn saddle(pdf: &[u8], g: &Geometry) -> Result<Vec<u8>, String> {
     let mut doc = Document::load_mem(pdf).map_err(|e| e.to_string())?;
     let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
-    if pages.len() % 4 != 0 {
+    if !pages.len().is_multiple_of(4) {
         return Err(format!("{} pages is not a multiple of 4", pages.len()));
     }
     let (tw, th) = (g.trim.0 * MM, g.trim.1 * MM);

@@ -122,11 +122,11 @@ impl Renderer {
                 if let Some(id) = d.span.id() {
                     let file = self.layouts.join(id.get().vpath().get_without_slash());
                     out = out.in_file(file.clone());
-                    if let (Some(range), Ok(source)) = (world.range(d.span), world.source(id)) {
-                        if let Some((line, col)) = source.lines().byte_to_line_column(range.start) {
-                            out.line = Some(line + 1);
-                            out.column = Some(col + 1);
-                        }
+                    if let (Some(range), Ok(source)) = (world.range(d.span), world.source(id))
+                        && let Some((line, col)) = source.lines().byte_to_line_column(range.start)
+                    {
+                        out.line = Some(line + 1);
+                        out.column = Some(col + 1);
                     }
                 }
                 let hints: Vec<String> = d.hints.iter().map(|h| h.v.to_string()).collect();

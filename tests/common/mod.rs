@@ -77,7 +77,10 @@ pub fn squash(s: &str) -> String {
 pub const MM: f64 = 72.0 / 25.4;
 
 /// Page boxes of every page: (MediaBox, TrimBox, BleedBox) in points.
-pub fn boxes(pdf: &Path) -> Vec<([f64; 4], Option<[f64; 4]>, Option<[f64; 4]>)> {
+/// (MediaBox, TrimBox, BleedBox) of one page.
+pub type PageBoxes = ([f64; 4], Option<[f64; 4]>, Option<[f64; 4]>);
+
+pub fn boxes(pdf: &Path) -> Vec<PageBoxes> {
     let doc = lopdf::Document::load(pdf).unwrap();
     let rect = |o: &lopdf::Object| -> [f64; 4] {
         let a = o.as_array().unwrap();
