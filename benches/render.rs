@@ -61,7 +61,11 @@ fn build_process(root: &Path) -> (Duration, u64) {
 /// Edit-to-PDF: change one paragraph, re-render and write both PDFs in a live session.
 fn edit_latency(root: &Path, file: &Path, needle: &str, runs: usize) -> Duration {
     let session = Session::new(Project::open(root, None).unwrap());
-    let opts = Options::default();
+    // As `folio watch` runs it.
+    let opts = Options {
+        no_sync: true,
+        ..Default::default()
+    };
     assert!(!session.run(&opts).report.has_errors());
     let original = std::fs::read_to_string(file).unwrap();
     let mut times = Vec::new();

@@ -3,9 +3,10 @@
 
 use crate::content::Document;
 use crate::diag::{Diagnostic, Report, SourceMap};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::Mutex;
 use typst::text::FontBook;
 use typst_kit::fonts::FontStore;
 
@@ -13,6 +14,8 @@ use typst_kit::fonts::FontStore;
 pub struct Fonts {
     pub store: FontStore,
     pub dirs: Vec<PathBuf>,
+    /// Answers of `covers`, kept for the session: re-checking after an edit costs nothing.
+    coverage: Mutex<HashMap<(String, char), bool>>,
 }
 
 impl Fonts {
@@ -29,6 +32,7 @@ impl Fonts {
         Arc::new(Fonts {
             store,
             dirs: dirs.to_vec(),
+            coverage: Mutex::new(HashMap::new()),
         })
     }
 
@@ -42,10 +46,17 @@ impl Fonts {
 
     /// Does any face of `family` have a glyph for `c`?
     fn covers(&self, family: &str, c: char) -> bool {
+        let key = (family.to_string(), c);
+        if let Some(&known) = self.coverage.lock().unwrap().get(&key) {
+            return known;
+        }
         let book = self.book();
-        book.select_family(&family.to_lowercase())
+        let covered = book
+            .select_family(&family.to_lowercase())
             .filter_map(|i| book.info(i))
-            .any(|info| info.coverage.contains(c as u32))
+            .any(|info| info.coverage.contains(c as u32));
+        self.coverage.lock().unwrap().insert(key, covered);
+        covered
     }
 }
 
@@ -74,12 +85,16 @@ pub fn check_coverage(doc: &Document, fonts: &Fonts, sources: &SourceMap, report
     }
     // Group by character so a repeated character gives one error with its places.
     let mut uncovered: BTreeMap<char, Vec<crate::diag::Loc>> = BTreeMap::new();
+    let mut seen: HashMap<char, bool> = HashMap::new();
     for (text, loc) in &doc.texts {
         for c in text.chars() {
             if c.is_whitespace() || c.is_control() {
                 continue;
             }
-            if families.iter().any(|f| !fonts.covers(f, c)) {
+            let missing = *seen
+                .entry(c)
+                .or_insert_with(|| families.iter().any(|f| !fonts.covers(f, c)));
+            if missing {
                 let places = uncovered.entry(c).or_default();
                 if !places.contains(loc) {
                     places.push(*loc);

@@ -23,6 +23,8 @@ pub struct Options {
     pub impose: bool,
     /// Render but write nothing (`folio check`).
     pub dry_run: bool,
+    /// Skip flushing outputs to disk before renaming them into place (the watch loop).
+    pub no_sync: bool,
 }
 
 /// Called after each photo is prepared, with the number of photos and the photo's name.
@@ -195,8 +197,13 @@ impl Session {
         }
         let mut written = Vec::new();
         if !opts.dry_run && !report.has_errors() {
-            for (path, bytes) in &files {
-                match output::write_if_changed(path, bytes) {
+            use rayon::prelude::*;
+            let results: Vec<_> = files
+                .par_iter()
+                .map(|(path, bytes)| (path, output::write_if_changed(path, bytes, !opts.no_sync)))
+                .collect();
+            for (path, result) in results {
+                match result {
                     Ok(true) => written.push(path.clone()),
                     Ok(false) => {}
                     Err(e) => report.push(

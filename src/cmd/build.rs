@@ -44,6 +44,7 @@ pub fn run(args: Args) -> ExitCode {
         no_marks: args.no_marks,
         impose: args.impose.is_some(),
         dry_run: false,
+        no_sync: false,
     };
     let started = std::time::Instant::now();
     let outcome = session.run(&opts);

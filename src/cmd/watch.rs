@@ -35,6 +35,7 @@ pub fn run(args: Args) -> ExitCode {
     };
     let opts = Options {
         only: super::kind(args.only),
+        no_sync: true,
         ..Default::default()
     };
     let (tx, rx) = mpsc::channel::<Event>();

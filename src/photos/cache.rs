@@ -48,7 +48,7 @@ impl DiskCache {
     pub fn put(&self, key: &str, bytes: &[u8]) {
         let Some(dir) = &self.dir else { return };
         if std::fs::create_dir_all(dir).is_ok() {
-            let _ = crate::output::write_atomic(&dir.join(format!("{key}.jpg")), bytes);
+            let _ = crate::output::write_atomic(&dir.join(format!("{key}.jpg")), bytes, false);
         }
     }
 }

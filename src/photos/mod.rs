@@ -64,9 +64,16 @@ pub struct Served {
     pub pixels: (u32, u32),
 }
 
-/// Prepared photos kept in memory across builds of one process (the watch loop), keyed by the
-/// source's content so an edited photo never matches an old entry.
-pub type Memory = Arc<Mutex<HashMap<MemoryKey, Served>>>;
+/// What a process remembers between builds (the watch loop): prepared photos, keyed by the
+/// source's content so an edited photo never matches an old entry, and each file's hash and
+/// header, reused while the file's size and modification time stay the same.
+#[derive(Default)]
+pub struct MemoryCache {
+    prepared: Mutex<HashMap<MemoryKey, Served>>,
+    probed: Mutex<HashMap<PathBuf, (u64, std::time::SystemTime, blake3::Hash, Probe)>>,
+}
+
+pub type Memory = Arc<MemoryCache>;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct MemoryKey {
@@ -98,13 +105,37 @@ impl PhotoSet {
             .photos
             .par_iter()
             .map(|p| {
-                let bytes = decode::read_file(&p.path)?;
-                let probe = decode::probe(&bytes, &p.name)?;
+                let stamp = std::fs::metadata(&p.path)
+                    .ok()
+                    .and_then(|m| Some((m.len(), m.modified().ok()?)));
+                let known = stamp.and_then(|(len, time)| {
+                    let probed = memory.probed.lock().unwrap();
+                    probed
+                        .get(&p.path)
+                        .filter(|e| e.0 == len && e.1 == time)
+                        .map(|e| (e.2, e.3))
+                });
+                let (hash, probe) = match known {
+                    Some(k) => k,
+                    None => {
+                        let bytes = decode::read_file(&p.path)?;
+                        let probe = decode::probe(&bytes, &p.name)?;
+                        let hash = blake3::hash(&bytes);
+                        if let Some((len, time)) = stamp {
+                            memory
+                                .probed
+                                .lock()
+                                .unwrap()
+                                .insert(p.path.clone(), (len, time, hash, probe));
+                        }
+                        (hash, probe)
+                    }
+                };
                 Ok(Source {
                     name: p.name.clone(),
                     path: p.path.clone(),
                     focus: p.focus,
-                    hash: blake3::hash(&bytes),
+                    hash,
                     probe,
                 })
             })
@@ -153,7 +184,7 @@ impl PhotoSet {
     /// The prepared photo for `req`, if it has been prepared.
     pub fn lookup(&self, req: &Request) -> Option<Served> {
         let key = self.key(req)?;
-        self.memory.lock().unwrap().get(&key).cloned()
+        self.memory.prepared.lock().unwrap().get(&key).cloned()
     }
 
     fn key(&self, req: &Request) -> Option<MemoryKey> {
@@ -201,7 +232,7 @@ impl PhotoSet {
                 out
             })
             .collect();
-        let mut memory = self.memory.lock().unwrap();
+        let mut memory = self.memory.prepared.lock().unwrap();
         for r in results {
             for (req, served) in r? {
                 if let Some(key) = self.key(&req) {
