@@ -156,6 +156,18 @@ fn main() {
         );
         return;
     }
+    if std::env::var("FOLIO_BENCH_CASES").is_ok_and(|c| c == "scale-edit") {
+        let big = tempfile::tempdir().unwrap();
+        scale_project(big.path());
+        let edit = edit_latency(
+            big.path(),
+            &big.path().join("content/05-part.yaml"),
+            "段落50。",
+            runs,
+        );
+        println!("scale   edit-to-PDF: {}", ms(edit));
+        return;
+    }
     let mut cold = Vec::new();
     let mut rss = 0;
     for _ in 0..runs {
