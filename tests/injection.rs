@@ -52,3 +52,55 @@ fn markup_characters_print_literally() {
         }
     }
 }
+
+#[test]
+fn file_names_and_notes_with_markup_are_only_data() {
+    let dir = sample_project();
+    let root = dir.path();
+    let yaml_str = |s: &str| serde_json::to_string(s).unwrap();
+    // A photo whose file name is typst code, with notes that are typst code too.
+    let odd = r#"#read("x")[e]$x$.jpg"#;
+    std::fs::copy(
+        root.join("photos/Wine_by_Jakkub_Mede.jpg"),
+        root.join("photos").join(odd),
+    )
+    .unwrap();
+    let mut captions = std::fs::read_to_string(root.join("photos/captions.yaml")).unwrap();
+    captions.push_str(&format!(
+        "{}:\n  caption: {}\n  notes: {}\n",
+        yaml_str(odd),
+        yaml_str(&format!("奇怪的文件名 {MARKUP}")),
+        yaml_str(&format!("照片备注 {MARKUP}"))
+    ));
+    std::fs::write(root.join("photos/captions.yaml"), captions).unwrap();
+    std::fs::write(
+        root.join("content/05-odd.yaml"),
+        format!(
+            "title: 附录\nnotes: {}\nparagraphs:\n  - text: 正文。\n    notes: {}\n    photos: [{}]\n",
+            yaml_str(&format!("章节备注 {MARKUP}")),
+            yaml_str(&format!("段落备注 {MARKUP}")),
+            yaml_str(odd)
+        ),
+    )
+    .unwrap();
+    let (session, outcome) = build(root, &Options::default());
+    assert_ok(&outcome);
+    let deck = pdf_text(&session.project.out.join("slides.pdf"));
+    assert!(deck.contains(&squash(&format!("奇怪的文件名 {MARKUP}"))));
+    let pdfpc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(session.project.out.join("slides.pdfpc")).unwrap())
+            .unwrap();
+    let notes: Vec<&str> = pdfpc["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["note"].as_str())
+        .collect();
+    for want in ["照片备注", "章节备注", "段落备注"] {
+        let want = format!("{want} {MARKUP}");
+        assert!(
+            notes.contains(&want.as_str()),
+            "{want} not in the notes: {notes:?}"
+        );
+    }
+}

@@ -137,3 +137,113 @@ fn saddle_imposition_pairs_pages_in_folding_order() {
         }
     }
 }
+
+/// The lines of body text on the brochure's pages, as laid out (runs joined by baseline).
+fn body_lines(outcome: &folio::Outcome, body_size: f64) -> Vec<(usize, String)> {
+    let doc = &outcome
+        .rendered
+        .iter()
+        .find(|r| r.kind == folio::Kind::Brochure)
+        .unwrap()
+        .document;
+    let mut lines = Vec::new();
+    for (i, page) in doc.pages().iter().enumerate() {
+        let mut runs: Vec<_> = folio::render::frames::text_boxes(&page.frame)
+            .into_iter()
+            .filter(|b| (b.size - body_size).abs() < 0.05)
+            .collect();
+        runs.sort_by(|a, b| (a.baseline, a.x0).partial_cmp(&(b.baseline, b.x0)).unwrap());
+        let mut current: Option<(f64, String)> = None;
+        for r in runs {
+            match &mut current {
+                Some((y, text)) if (r.baseline - *y).abs() < 0.5 => text.push_str(&r.text),
+                _ => {
+                    if let Some((_, t)) = current.take() {
+                        lines.push((i + 1, t));
+                    }
+                    current = Some((r.baseline, r.text.clone()));
+                }
+            }
+        }
+        if let Some((_, t)) = current {
+            lines.push((i + 1, t));
+        }
+    }
+    lines
+}
+
+#[test]
+fn chinese_line_breaking_rules_hold_on_the_rendered_pages() {
+    let dir = sample_project();
+    let (_, outcome) = build(
+        dir.path(),
+        &Options {
+            only: Some(folio::Kind::Brochure),
+            ..Default::default()
+        },
+    );
+    assert_ok(&outcome);
+    let lines = body_lines(&outcome, 10.5);
+    // The sample's ~3,000 characters of section text make about 70 lines.
+    assert!(lines.len() > 50, "only {} body lines found", lines.len());
+    for (page, line) in &lines {
+        let t = line.trim();
+        let first = t.chars().next().unwrap();
+        let last = t.chars().last().unwrap();
+        assert!(
+            !"，。、；：？！）》」』”’".contains(first),
+            "page {page}: line starts with {first}: {t}"
+        );
+        assert!(
+            !"（《「『“‘".contains(last),
+            "page {page}: line ends with {last}: {t}"
+        );
+        // No last line of one or two characters.
+        assert!(
+            t.chars().count() > 2,
+            "page {page}: a line of {} character(s): {t}",
+            t.chars().count()
+        );
+    }
+}
+
+#[test]
+fn a_photo_too_small_for_its_frame_is_named_with_its_ppi_and_page() {
+    let dir = sample_project();
+    // Replace a photo with a 400-pixel-wide copy of itself.
+    let path = dir.path().join("photos/Bridge_by_Sander_Klootwijk.jpg");
+    let small = image::open(&path).unwrap().thumbnail(400, 400);
+    small.save(&path).unwrap();
+    let (_, outcome) = build(
+        dir.path(),
+        &Options {
+            only: Some(folio::Kind::Brochure),
+            ..Default::default()
+        },
+    );
+    assert_ok(&outcome);
+    let warnings: Vec<String> = outcome
+        .report
+        .diagnostics
+        .iter()
+        .filter(|d| !d.is_error())
+        .map(|d| d.short())
+        .collect();
+    let w = warnings
+        .iter()
+        .find(|w| w.contains("Bridge_by_Sander_Klootwijk.jpg"))
+        .unwrap_or_else(|| panic!("no warning in {warnings:#?}"));
+    assert!(w.contains("ppi on page "), "{w}");
+    let ppi: f64 = w
+        .split(" is placed at ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(ppi > 30.0 && ppi < 200.0, "{w}");
+    // Only that photo is too small.
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+}

@@ -90,3 +90,133 @@ fn long_text_and_many_photos_stay_inside_the_slides() {
 fn _session_out(root: &std::path::Path) -> std::path::PathBuf {
     root.join("out")
 }
+
+/// The deck's sequence, derived from the content by the rules in layouts/README.md.
+fn expected_sequence(doc: &folio::content::Document) -> Vec<&'static str> {
+    fn photos(doc: &folio::content::Document, ids: &[usize], out: &mut Vec<&'static str>) {
+        let n = ids.iter().filter(|&&i| doc.photos[i].slides).count();
+        if n == 1 {
+            out.push("photo");
+            return;
+        }
+        let mut i = 0;
+        while i < n {
+            let left = n - i;
+            let take = if left == 5 { 3 } else { left.min(4) };
+            out.push(if take == 1 { "photo" } else { "grid" });
+            i += take;
+        }
+    }
+    fn section(
+        doc: &folio::content::Document,
+        s: &folio::content::Section,
+        out: &mut Vec<&'static str>,
+    ) {
+        if !s.slides {
+            return;
+        }
+        if s.title.is_some() {
+            out.push("divider");
+        }
+        for _ in (0..s.figures.len()).step_by(6) {
+            out.push("figures");
+        }
+        for p in s.paragraphs.iter().filter(|p| p.slides) {
+            out.push("content");
+            photos(doc, &p.photos, out);
+        }
+        photos(doc, &s.photos, out);
+    }
+    let mut out = vec!["title"];
+    if doc
+        .sections
+        .iter()
+        .filter(|s| s.title.is_some() && s.slides)
+        .count()
+        >= 2
+    {
+        out.push("agenda");
+    }
+    if let Some(intro) = &doc.intro {
+        let mut untitled = intro.clone();
+        untitled.title = None;
+        section(doc, &untitled, &mut out);
+    }
+    for s in &doc.sections {
+        section(doc, s, &mut out);
+    }
+    if doc
+        .closing
+        .as_ref()
+        .is_some_and(|c| c.slides && !c.paragraphs.is_empty())
+    {
+        out.push("closing");
+    }
+    if doc.photos.iter().any(|p| p.credit.is_some() && p.slides) {
+        out.push("credits");
+    }
+    out
+}
+
+#[test]
+fn sample_slide_sequence_follows_the_content() {
+    let dir = sample_project();
+    let (session, outcome) = build(
+        dir.path(),
+        &Options {
+            only: Some(folio::Kind::Slides),
+            ..Default::default()
+        },
+    );
+    assert_ok(&outcome);
+    let doc = folio::content::load(&session.project).document.unwrap();
+    let deck = &outcome.rendered[0].document;
+    let actual: Vec<String> = folio::render::frames::slide_metadata(deck)
+        .into_iter()
+        .map(|(_, v)| match v {
+            typst::foundations::Value::Dict(d) => {
+                d.get("kind").unwrap().clone().cast::<String>().unwrap()
+            }
+            other => panic!("slide marker {other:?}"),
+        })
+        .collect();
+    assert_eq!(actual, expected_sequence(&doc));
+    // Every page either starts a slide or continues one; the sample needs no continuations.
+    assert_eq!(actual.len(), deck.pages().len());
+    // `slides: false` keeps an item out of the deck.
+    let captions = dir.path().join("photos/captions.yaml");
+    let text = std::fs::read_to_string(&captions).unwrap();
+    std::fs::write(
+        &captions,
+        text.replacen(
+            "  credit: \"Jakub Mede",
+            "  slides: false\n  credit: \"Jakub Mede",
+            1,
+        ),
+    )
+    .unwrap();
+    let section = dir.path().join("content/03-service.yaml");
+    let text = std::fs::read_to_string(&section).unwrap();
+    std::fs::write(
+        &section,
+        text.replacen("paragraphs:", "slides: false\nparagraphs:", 1),
+    )
+    .unwrap();
+    let (session, outcome) = build(
+        dir.path(),
+        &Options {
+            only: Some(folio::Kind::Slides),
+            ..Default::default()
+        },
+    );
+    assert_ok(&outcome);
+    let doc = folio::content::load(&session.project).document.unwrap();
+    let fewer = folio::render::frames::slide_metadata(&outcome.rendered[0].document).len();
+    assert_eq!(fewer, expected_sequence(&doc).len());
+    assert!(fewer < actual.len() - 8, "section and photo left out");
+    let deck = pdf_text(&session.project.out.join("slides.pdf"));
+    assert!(
+        !deck.contains(&squash("竭诚服务求实效")),
+        "hidden section still in the deck"
+    );
+}

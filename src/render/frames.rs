@@ -30,6 +30,9 @@ pub fn walk(frame: &Frame, ts: Transform, f: &mut dyn FnMut(Transform, Point, &F
 #[derive(Debug, Clone)]
 pub struct TextBox {
     pub text: String,
+    /// Font size and baseline, in points (to group runs into lines).
+    pub size: f64,
+    pub baseline: f64,
     pub x0: f64,
     pub y0: f64,
     pub x1: f64,
@@ -46,6 +49,8 @@ pub fn text_boxes(frame: &Frame) -> Vec<TextBox> {
             let b = Point::new(pos.x + t.width(), pos.y + size * 0.12).transform(ts);
             out.push(TextBox {
                 text: t.text.to_string(),
+                size: size.to_pt(),
+                baseline: Point::new(pos.x, pos.y).transform(ts).y.to_pt(),
                 x0: a.x.min(b.x).to_pt(),
                 y0: a.y.min(b.y).to_pt(),
                 x1: a.x.max(b.x).to_pt(),
