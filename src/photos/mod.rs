@@ -9,6 +9,7 @@
 pub mod cache;
 pub mod decode;
 pub mod resample;
+pub mod wrap;
 
 use crate::content::Document;
 use crate::diag::{Diagnostic, Report, SourceMap};
@@ -275,10 +276,16 @@ impl PhotoSet {
                 self.cache.put(&key, &b);
                 b
             };
+            // Frame size in points: what the layout asked for, at its resolution.
+            let (w_pt, h_pt) = (
+                req.width as f64 * 72.0 / req.dpi as f64,
+                req.height as f64 * 72.0 / req.dpi as f64,
+            );
+            let embedded = wrap::pdf_of_jpeg(&bytes, w_pt, h_pt).unwrap_or(bytes);
             out.push((
                 *req,
                 Served {
-                    bytes: Bytes::new(bytes),
+                    bytes: Bytes::new(embedded),
                     ppi: req.dpi as f64 * plan.out.0 as f64 / req.width as f64,
                     pixels: plan.out,
                 },

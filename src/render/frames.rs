@@ -3,12 +3,11 @@
 
 use super::world::FolioWorld;
 use crate::diag::Diagnostic;
-use crate::photos::PhotoSet;
+use crate::photos::{PhotoSet, Request};
 use typst::foundations::{Selector, Value};
 use typst::introspection::{Introspector, MetadataElem};
 use typst::layout::{Frame, FrameItem, Point, Transform};
 use typst::utils::PicoStr;
-use typst::visualize::ImageKind;
 use typst_layout::PagedDocument;
 
 /// Calls `f` with every item of `frame` and the transform from its coordinates to the page's.
@@ -68,29 +67,23 @@ pub fn low_resolution(
     photos: &PhotoSet,
     min_ppi: f64,
 ) -> Vec<Diagnostic> {
-    let low: Vec<_> = world
-        .used()
-        .into_iter()
-        .filter(|(_, s)| s.ppi < min_ppi * 0.995)
-        .collect();
+    let placed = labelled(doc, "folio-photo");
     let mut out = Vec::new();
-    for (req, served) in low {
-        let target = served.bytes.as_slice().as_ptr();
-        let mut pages = Vec::new();
-        for (i, page) in doc.pages().iter().enumerate() {
-            let mut found = false;
-            walk(&page.frame, Transform::identity(), &mut |_, _, item| {
-                if let FrameItem::Image(img, _, _) = item
-                    && let ImageKind::Raster(r) = img.kind()
-                    && r.data().as_slice().as_ptr() == target
-                {
-                    found = true;
-                }
-            });
-            if found {
-                pages.push((i + 1).to_string());
-            }
+    for (req, served) in world.used() {
+        if served.ppi >= min_ppi * 0.995 {
+            continue;
         }
+        let mut pages: Vec<String> = placed
+            .iter()
+            .filter(|(_, v)| match v {
+                Value::Str(s) => {
+                    s.strip_prefix("/folio/photos/").and_then(Request::parse) == Some(req)
+                }
+                _ => false,
+            })
+            .map(|(page, _)| (page + 1).to_string())
+            .collect();
+        pages.dedup();
         let name = &photos.sources[req.photo].name;
         let (w, h) = served.pixels;
         out.push(
@@ -107,10 +100,10 @@ pub fn low_resolution(
     out
 }
 
-/// The metadata each slide leaves with `#metadata(..) <folio-slide>`, by page (0-based).
-pub fn slide_metadata(doc: &PagedDocument) -> Vec<(usize, Value)> {
+/// Values of `#metadata(..) <label>` elements, with their page (0-based).
+fn labelled(doc: &PagedDocument, name: &str) -> Vec<(usize, Value)> {
     let introspector = doc.introspector();
-    let Some(label) = typst::foundations::Label::new(PicoStr::intern("folio-slide")) else {
+    let Some(label) = typst::foundations::Label::new(PicoStr::intern(name)) else {
         return Vec::new();
     };
     introspector
@@ -122,6 +115,11 @@ pub fn slide_metadata(doc: &PagedDocument) -> Vec<(usize, Value)> {
             Some((page, value))
         })
         .collect()
+}
+
+/// The metadata each slide leaves with `#metadata(..) <folio-slide>`, by page (0-based).
+pub fn slide_metadata(doc: &PagedDocument) -> Vec<(usize, Value)> {
+    labelled(doc, "folio-slide")
 }
 
 /// Size of a page including its bleed, in points.
