@@ -36,10 +36,20 @@ fn long_text_and_many_photos_stay_inside_the_slides() {
         names.push(name);
     }
     std::fs::write(root.join("photos/captions.yaml"), captions).unwrap();
+    // A 200-character document title and a 150-character section title.
+    let doc = std::fs::read_to_string(root.join("content/document.yaml")).unwrap();
+    let long_title = "很长的标题文字".repeat(29);
+    let doc = doc.replacen(
+        "title: \"百年风华正青春 建功立业新征程\"",
+        &format!("title: \"{long_title}\""),
+        1,
+    );
+    std::fs::write(root.join("content/document.yaml"), doc).unwrap();
     std::fs::write(
         root.join("content/05-stress.yaml"),
         format!(
-            "title: 压力测试\nparagraphs:\n  - lead: 很长的段落。\n    text: \"{long}\"\n    slide: \"{long}\"\n    photos: [{}]\n",
+            "title: \"压力测试{}\"\nparagraphs:\n  - lead: 很长的段落。\n    text: \"{long}\"\n    slide: \"{long}\"\n    photos: [{}]\n",
+            "标题很长".repeat(36),
             names.join(", ")
         ),
     )
