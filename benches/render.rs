@@ -92,7 +92,7 @@ fn edit_latency(root: &Path, file: &Path, needle: &str, runs: usize) -> Duration
     median(times)
 }
 
-/// A generated document: 20 sections × 10 paragraphs, 200 distinct photos cut from the samples.
+/// A generated document: 20 sections × 10 long paragraphs, 200 distinct photos cut from the samples.
 fn scale_project(root: &Path) {
     let photos = root.join("photos");
     std::fs::create_dir_all(&photos).unwrap();
@@ -125,11 +125,15 @@ fn scale_project(root: &Path) {
     for s in 0..20 {
         let mut y = format!("title: \"第{s}部分 规模测试\"\nparagraphs:\n");
         for p in 0..10 {
-            let text = paras[(s * 10 + p) % paras.len()].trim_start_matches('—');
+            // Three seed paragraphs each, so the brochure reaches about 200 pages.
+            let text: String = [0, 7, 11]
+                .iter()
+                .map(|k| paras[(s * 10 + p + k) % paras.len()].trim_start_matches('—'))
+                .collect();
             let n = s * 10 + p;
             y.push_str(&format!(
                 "  - lead: \"段落{n}。\"\n    text: {}\n    photos: [p{n:03}.jpg]\n",
-                serde_json::to_string(text).unwrap()
+                serde_json::to_string(&text).unwrap()
             ));
         }
         std::fs::write(root.join(format!("content/{s:02}-part.yaml")), y).unwrap();
