@@ -27,8 +27,8 @@ pub struct Options {
     pub no_sync: bool,
 }
 
-/// Called after each photo is prepared, with the number of photos and the photo's name.
-pub type Progress = Arc<dyn Fn(usize, &str) + Send + Sync>;
+/// Told how photo preparation goes (a progress bar, or log lines).
+pub type Progress = Arc<dyn Fn(photos::PhotoProgress) + Send + Sync>;
 
 /// A long-lived build session: fonts and typst Worlds survive between builds (watch mode).
 pub struct Session {
@@ -66,7 +66,7 @@ impl Session {
             fonts,
             renderer,
             memory: Default::default(),
-            progress: Arc::new(|_, _| {}),
+            progress: Arc::new(|_| {}),
         }
     }
 
@@ -125,9 +125,8 @@ impl Session {
             .iter()
             .map(|s| (s.probe.width, s.probe.height))
             .collect();
-        let todo = photos.sources.len();
         let progress = self.progress.clone();
-        let step = move |name: &str| progress(todo, name);
+        let step = move |p: photos::PhotoProgress| progress(p);
         let results: Vec<Result<Rendered, Vec<Diagnostic>>> = std::thread::scope(|s| {
             let handles: Vec<_> = kinds
                 .iter()

@@ -138,3 +138,29 @@ fn photos_are_near_300_ppi_where_placed() {
         );
     }
 }
+
+#[test]
+fn the_same_content_renders_the_same_bytes() {
+    // Two processes, more than a second apart: no timestamps or random ids leak into the
+    // output, so an unchanged project leaves the PDFs untouched.
+    let dir = sample_project();
+    let run = || {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_folio"))
+            .arg("build")
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    run();
+    let first = std::fs::read(dir.path().join("out/brochure.pdf")).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let log = run();
+    assert!(log.contains("unchanged out/brochure.pdf"), "{log}");
+    assert!(log.contains("unchanged out/slides.pdf"), "{log}");
+    assert_eq!(
+        std::fs::read(dir.path().join("out/brochure.pdf")).unwrap(),
+        first
+    );
+}

@@ -5,6 +5,7 @@ pub mod check;
 pub mod watch;
 
 use folio::diag::{self, Diagnostic};
+use folio::photos::PhotoProgress;
 use folio::project::Project;
 use folio::{Kind, Outcome, Session};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -30,30 +31,41 @@ pub fn open(project: &Path, out: Option<&Path>) -> Option<Project> {
     }
 }
 
-/// A session whose photo preparation shows a progress bar on a terminal, plain lines otherwise.
+/// A session whose photo preparation shows a progress bar on a terminal, plain lines otherwise
+/// (only for photos actually resampled, not those read back from the cache).
 pub fn session(project: Project) -> Session {
     let mut session = Session::new(project);
     let tty = std::io::stderr().is_terminal();
     let bar: Arc<Mutex<Option<ProgressBar>>> = Arc::new(Mutex::new(None));
-    session.progress = Arc::new(move |total, name| {
-        if !tty {
-            eprintln!("  prepared photo {name}");
-            return;
-        }
+    session.progress = Arc::new(move |event| {
         let mut bar = bar.lock().unwrap();
-        let b = bar.get_or_insert_with(|| {
-            let b = ProgressBar::new(total as u64);
-            b.set_style(
-                ProgressStyle::with_template("  photos {bar:30} {pos}/{len} {wide_msg}")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
-            );
-            b
-        });
-        b.set_message(name.to_string());
-        b.inc(1);
-        if b.position() >= b.length().unwrap_or(0) {
-            b.finish_and_clear();
-            *bar = None;
+        match event {
+            PhotoProgress::Queued(n) if tty => match bar.as_ref() {
+                Some(b) => b.inc_length(n as u64),
+                None => {
+                    let b = ProgressBar::new(n as u64);
+                    b.set_style(
+                        ProgressStyle::with_template("  photos {bar:30} {pos}/{len} {wide_msg}")
+                            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                    );
+                    *bar = Some(b);
+                }
+            },
+            PhotoProgress::Done { name, .. } if tty => {
+                if let Some(b) = bar.as_ref() {
+                    b.set_message(name.to_string());
+                    b.inc(1);
+                    if b.position() >= b.length().unwrap_or(0) {
+                        b.finish_and_clear();
+                        *bar = None;
+                    }
+                }
+            }
+            PhotoProgress::Done {
+                name,
+                resampled: true,
+            } => eprintln!("  resampled photo {name}"),
+            _ => {}
         }
     });
     session

@@ -214,23 +214,28 @@ impl PhotoSet {
     }
 
     /// Prepares `requests` (decode once per photo, crop, resample, encode), in parallel,
-    /// from the disk cache where possible. `progress` is called after each photo.
+    /// from the disk cache where possible, telling `progress` how it goes.
     pub fn prepare(
         &self,
         requests: &[Request],
-        progress: &(dyn Fn(&str) + Sync),
+        progress: &(dyn Fn(PhotoProgress) + Sync),
     ) -> Result<(), PhotoError> {
         let mut by_photo: HashMap<usize, Vec<Request>> = HashMap::new();
         for r in requests {
             by_photo.entry(r.photo).or_default().push(*r);
         }
         let groups: Vec<(usize, Vec<Request>)> = by_photo.into_iter().collect();
+        progress(PhotoProgress::Queued(groups.len()));
         let results: Vec<Result<Vec<(Request, Served)>, PhotoError>> = groups
             .par_iter()
             .map(|(id, reqs)| {
                 let out = self.prepare_photo(&self.sources[*id], reqs);
-                progress(&self.sources[*id].name);
-                out
+                let resampled = out.as_ref().is_ok_and(|o| o.1);
+                progress(PhotoProgress::Done {
+                    name: &self.sources[*id].name,
+                    resampled,
+                });
+                out.map(|o| o.0)
             })
             .collect();
         let mut memory = self.memory.prepared.lock().unwrap();
@@ -248,7 +253,7 @@ impl PhotoSet {
         &self,
         src: &Source,
         reqs: &[Request],
-    ) -> Result<Vec<(Request, Served)>, PhotoError> {
+    ) -> Result<(Vec<(Request, Served)>, bool), PhotoError> {
         let mut out = Vec::new();
         let mut decoded: Option<decode::Decoded> = None;
         let mut original: Option<Vec<u8>> = None;
@@ -291,8 +296,17 @@ impl PhotoSet {
                 },
             ));
         }
-        Ok(out)
+        Ok((out, decoded.is_some()))
     }
+}
+
+/// What photo preparation reports as it goes.
+#[derive(Debug, Clone, Copy)]
+pub enum PhotoProgress<'a> {
+    /// This many more photos are about to be prepared.
+    Queued(usize),
+    /// One photo is ready; `resampled` when it was decoded and resampled (not from the cache).
+    Done { name: &'a str, resampled: bool },
 }
 
 /// What to do for one request.

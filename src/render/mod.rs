@@ -66,7 +66,7 @@ impl Renderer {
         data: Vec<u8>,
         photos: Arc<PhotoSet>,
         logo: Option<Vec<u8>>,
-        progress: &(dyn Fn(&str) + Sync),
+        progress: &(dyn Fn(crate::photos::PhotoProgress) + Sync),
     ) -> Result<Rendered, Vec<Diagnostic>> {
         let world = self.world(kind);
         world.update(data, photos.clone(), logo);
