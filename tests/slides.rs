@@ -230,3 +230,48 @@ fn sample_slide_sequence_follows_the_content() {
         "hidden section still in the deck"
     );
 }
+
+#[test]
+fn logo_and_theme_colours_come_from_the_settings() {
+    let dir = sample_project();
+    let root = dir.path();
+    let logo = image::RgbImage::from_fn(120, 60, |x, _| image::Rgb([(x * 2) as u8, 40, 90]));
+    logo.save(root.join("photos/logo.png")).unwrap();
+    let doc = std::fs::read_to_string(root.join("content/document.yaml")).unwrap();
+    let doc = doc.replacen(
+        "  theme: default\n",
+        "  theme: default\n  logo: photos/logo.png\n  colors:\n    primary: [0, 100, 100, 30]\n",
+        1,
+    );
+    std::fs::write(root.join("content/document.yaml"), doc).unwrap();
+    let (session, outcome) = build(
+        root,
+        &Options {
+            only: Some(folio::Kind::Slides),
+            ..Default::default()
+        },
+    );
+    assert_ok(&outcome);
+    let slides = session.project.out.join("slides.pdf");
+    let out = std::process::Command::new("pdfimages")
+        .args(["-list", "-f", "1", "-l", "1"])
+        .arg(&slides)
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        listing
+            .lines()
+            .any(|l| l.contains(" 120 ") && l.contains(" 60 ")),
+        "no logo on the title slide:\n{listing}"
+    );
+    // The primary colour is written as the CMYK given.
+    let doc = lopdf::Document::load(&slides).unwrap();
+    let page = doc.get_pages()[&4];
+    let content = String::from_utf8_lossy(&doc.get_page_content(page)).into_owned();
+    // (typst stores colour components in 8 bits: 30% is written as 0.30196.)
+    assert!(
+        content.contains("0 1 1 0.30"),
+        "divider is not filled with the configured CMYK"
+    );
+}
