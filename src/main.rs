@@ -41,6 +41,17 @@ pub struct ProjectArgs {
     pub project: PathBuf,
 }
 
+/// Where outputs go and which, shared by `build` and `watch`.
+#[derive(clap::Args, Clone)]
+pub struct OutputArgs {
+    /// Output folder (default: PROJECT/out).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Render only one of the two outputs.
+    #[arg(long, value_enum)]
+    pub only: Option<Only>,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {

@@ -3,19 +3,14 @@
 use crate::ProjectArgs;
 use folio::Options;
 use folio::content::Trim;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
     pub project: ProjectArgs,
-    /// Output folder (default: PROJECT/out).
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    /// Render only one of the two outputs.
-    #[arg(long, value_enum)]
-    pub only: Option<crate::Only>,
+    #[command(flatten)]
+    pub output: crate::OutputArgs,
     /// Brochure trim size: a4, a5 or WIDTHxHEIGHT in millimetres (overrides settings.trim).
     #[arg(long, value_parser = Trim::parse)]
     pub trim: Option<Trim>,
@@ -34,12 +29,12 @@ pub enum Impose {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let Some(project) = super::open(&args.project.project, args.out.as_deref()) else {
+    let Some(project) = super::open(&args.project.project, args.output.out.as_deref()) else {
         return ExitCode::from(2);
     };
     let session = super::session(project);
     let opts = Options {
-        only: super::kind(args.only),
+        only: super::kind(args.output.only),
         trim: args.trim,
         no_marks: args.no_marks,
         impose: args.impose.is_some(),

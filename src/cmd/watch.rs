@@ -13,12 +13,8 @@ use std::time::{Duration, Instant};
 pub struct Args {
     #[command(flatten)]
     pub project: ProjectArgs,
-    /// Output folder (default: PROJECT/out).
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    /// Render only one of the two outputs.
-    #[arg(long, value_enum)]
-    pub only: Option<crate::Only>,
+    #[command(flatten)]
+    pub output: crate::OutputArgs,
     /// Quiet period after a change before re-rendering, in milliseconds.
     #[arg(long, default_value_t = 50)]
     pub debounce_ms: u64,
@@ -30,11 +26,11 @@ enum Event {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let Some(project) = super::open(&args.project.project, args.out.as_deref()) else {
+    let Some(project) = super::open(&args.project.project, args.output.out.as_deref()) else {
         return ExitCode::from(2);
     };
     let opts = Options {
-        only: super::kind(args.only),
+        only: super::kind(args.output.only),
         no_sync: true,
         ..Default::default()
     };

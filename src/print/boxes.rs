@@ -4,20 +4,8 @@
 //! revisions, a new xref section, `/Prev` to the old one): the megabytes of photos typst wrote are
 //! not parsed or copied. When the file is not laid out as expected, lopdf rewrites it instead.
 
+use super::{rect, rect_object as to_obj};
 use lopdf::{Document, Object};
-
-fn rect(obj: &Object) -> Option<[f64; 4]> {
-    let arr = obj.as_array().ok()?;
-    let v: Vec<f64> = arr
-        .iter()
-        .filter_map(|o| o.as_float().ok().map(f64::from))
-        .collect();
-    (v.len() == 4).then(|| [v[0], v[1], v[2], v[3]])
-}
-
-fn to_obj(r: [f64; 4]) -> Object {
-    Object::Array(r.iter().map(|v| Object::Real(*v as f32)).collect())
-}
 
 /// Sets BleedBox = TrimBox grown by `bleed` points (within the MediaBox) on every page.
 pub fn add_bleed_boxes(pdf: &[u8], bleed: f64) -> Result<Vec<u8>, String> {

@@ -5,7 +5,7 @@
 //! Each page of the brochure becomes a form XObject drawn, clipped to its half of the sheet
 //! (the bleed on the outer edges, cut at the spine), onto the new sheet pages.
 
-use super::MM;
+use super::{MM, rect, rect_object as arr};
 use crate::render::data::Geometry;
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, dictionary};
 
@@ -18,19 +18,6 @@ pub fn saddle_order(pages: usize) -> Vec<(usize, usize)> {
         out.push((2 + 2 * s, n - 1 - 2 * s));
     }
     out
-}
-
-fn rect(obj: &Object) -> Option<[f64; 4]> {
-    let arr = obj.as_array().ok()?;
-    let v: Vec<f64> = arr
-        .iter()
-        .filter_map(|o| o.as_float().ok().map(f64::from))
-        .collect();
-    (v.len() == 4).then(|| [v[0], v[1], v[2], v[3]])
-}
-
-fn arr(v: [f64; 4]) -> Object {
-    Object::Array(v.iter().map(|x| Object::Real(*x as f32)).collect())
 }
 
 pub fn saddle(pdf: &[u8], g: &Geometry) -> Result<Vec<u8>, String> {

@@ -8,3 +8,18 @@ pub mod boxes;
 pub mod impose;
 
 pub const MM: f64 = 72.0 / 25.4;
+
+/// A PDF rectangle `[x0 y0 x1 y1]` as numbers.
+pub(crate) fn rect(obj: &lopdf::Object) -> Option<[f64; 4]> {
+    let arr = obj.as_array().ok()?;
+    let v: Vec<f64> = arr
+        .iter()
+        .filter_map(|o| o.as_float().ok().map(f64::from))
+        .collect();
+    (v.len() == 4).then(|| [v[0], v[1], v[2], v[3]])
+}
+
+/// Numbers as a PDF rectangle.
+pub(crate) fn rect_object(r: [f64; 4]) -> lopdf::Object {
+    lopdf::Object::Array(r.iter().map(|v| lopdf::Object::Real(*v as f32)).collect())
+}
