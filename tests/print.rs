@@ -70,9 +70,8 @@ fn a5_and_custom_trim_sizes() {
         let (session, outcome) = build(
             dir.path(),
             &Options {
-                only: Some(folio::Kind::Brochure),
                 trim: Some(trim),
-                ..Default::default()
+                ..only(folio::Kind::Brochure)
             },
         );
         assert_ok(&outcome);
@@ -91,9 +90,8 @@ fn no_marks_keeps_the_bleed_only() {
     let (session, outcome) = build(
         dir.path(),
         &Options {
-            only: Some(folio::Kind::Brochure),
             no_marks: true,
-            ..Default::default()
+            ..only(folio::Kind::Brochure)
         },
     );
     assert_ok(&outcome);
@@ -109,9 +107,8 @@ fn saddle_imposition_pairs_pages_in_folding_order() {
     let (session, outcome) = build(
         dir.path(),
         &Options {
-            only: Some(folio::Kind::Brochure),
             impose: true,
-            ..Default::default()
+            ..only(folio::Kind::Brochure)
         },
     );
     assert_ok(&outcome);
@@ -175,13 +172,7 @@ fn body_lines(outcome: &folio::Outcome, body_size: f64) -> Vec<(usize, String)> 
 #[test]
 fn chinese_line_breaking_rules_hold_on_the_rendered_pages() {
     let dir = sample_project();
-    let (_, outcome) = build(
-        dir.path(),
-        &Options {
-            only: Some(folio::Kind::Brochure),
-            ..Default::default()
-        },
-    );
+    let (_, outcome) = build(dir.path(), &only(folio::Kind::Brochure));
     assert_ok(&outcome);
     let lines = body_lines(&outcome, 10.5);
     // The sample's ~3,000 characters of section text make about 70 lines.
@@ -214,13 +205,7 @@ fn a_photo_too_small_for_its_frame_is_named_with_its_ppi_and_page() {
     let path = dir.path().join("photos/Bridge_by_Sander_Klootwijk.jpg");
     let small = image::open(&path).unwrap().thumbnail(400, 400);
     small.save(&path).unwrap();
-    let (_, outcome) = build(
-        dir.path(),
-        &Options {
-            only: Some(folio::Kind::Brochure),
-            ..Default::default()
-        },
-    );
+    let (_, outcome) = build(dir.path(), &only(folio::Kind::Brochure));
     assert_ok(&outcome);
     let warnings: Vec<String> = outcome
         .report

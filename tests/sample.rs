@@ -119,13 +119,7 @@ fn fonts_are_embedded_and_subset() {
 #[test]
 fn photos_are_near_300_ppi_where_placed() {
     let dir = sample_project();
-    let (session, outcome) = build(
-        dir.path(),
-        &Options {
-            only: Some(folio::Kind::Brochure),
-            ..Default::default()
-        },
-    );
+    let (session, outcome) = build(dir.path(), &only(folio::Kind::Brochure));
     assert_ok(&outcome);
     let images = image_ppi(&session.project.out.join("brochure.pdf"));
     assert!(images.len() >= 12);

@@ -3,7 +3,6 @@
 
 mod common;
 use common::*;
-use folio::Options;
 use folio::render::frames::{page_size, text_boxes};
 
 #[test]
@@ -55,13 +54,7 @@ fn long_text_and_many_photos_stay_inside_the_slides() {
     )
     .unwrap();
 
-    let (_, outcome) = build(
-        root,
-        &Options {
-            only: Some(folio::Kind::Slides),
-            ..Default::default()
-        },
-    );
+    let (_, outcome) = build(root, &only(folio::Kind::Slides));
     assert_ok(&outcome);
     let deck = &outcome.rendered[0].document;
     let safe = 3.0 * MM;
@@ -171,13 +164,7 @@ fn expected_sequence(doc: &folio::content::Document) -> Vec<&'static str> {
 #[test]
 fn sample_slide_sequence_follows_the_content() {
     let dir = sample_project();
-    let (session, outcome) = build(
-        dir.path(),
-        &Options {
-            only: Some(folio::Kind::Slides),
-            ..Default::default()
-        },
-    );
+    let (session, outcome) = build(dir.path(), &only(folio::Kind::Slides));
     assert_ok(&outcome);
     let doc = folio::content::load(&session.project).document.unwrap();
     let deck = &outcome.rendered[0].document;
@@ -212,13 +199,7 @@ fn sample_slide_sequence_follows_the_content() {
         text.replacen("paragraphs:", "slides: false\nparagraphs:", 1),
     )
     .unwrap();
-    let (session, outcome) = build(
-        dir.path(),
-        &Options {
-            only: Some(folio::Kind::Slides),
-            ..Default::default()
-        },
-    );
+    let (session, outcome) = build(dir.path(), &only(folio::Kind::Slides));
     assert_ok(&outcome);
     let doc = folio::content::load(&session.project).document.unwrap();
     let fewer = folio::render::frames::slide_metadata(&outcome.rendered[0].document).len();
@@ -244,13 +225,7 @@ fn logo_and_theme_colours_come_from_the_settings() {
         1,
     );
     std::fs::write(root.join("content/document.yaml"), doc).unwrap();
-    let (session, outcome) = build(
-        root,
-        &Options {
-            only: Some(folio::Kind::Slides),
-            ..Default::default()
-        },
-    );
+    let (session, outcome) = build(root, &only(folio::Kind::Slides));
     assert_ok(&outcome);
     let slides = session.project.out.join("slides.pdf");
     let out = std::process::Command::new("pdfimages")

@@ -103,10 +103,7 @@ fn watch_rerenders_on_edit_and_keeps_good_pdfs_on_errors() {
 fn photo_cache_is_invalidated_when_a_photo_changes() {
     let dir = sample_project();
     let root = dir.path();
-    let opts = folio::Options {
-        only: Some(folio::Kind::Brochure),
-        ..Default::default()
-    };
+    let opts = only(folio::Kind::Brochure);
     let (session, outcome) = build(root, &opts);
     assert_ok(&outcome);
     let cache = session.project.cache_dir().join("photos");

@@ -34,6 +34,14 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Options that render only one output.
+pub fn only(kind: folio::Kind) -> Options {
+    Options {
+        only: Some(kind),
+        ..Default::default()
+    }
+}
+
 pub fn build(root: &Path, opts: &Options) -> (Session, Outcome) {
     let project = Project::open(root, None).unwrap();
     let session = Session::new(project);
