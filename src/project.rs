@@ -15,7 +15,9 @@ pub struct Project {
     pub root: PathBuf,
     pub content: PathBuf,
     pub photos: PathBuf,
-    pub layouts: PathBuf,
+    /// Layout folders, searched file by file in order: the project's own `layouts/` (when it
+    /// has one) overrides folio's, one file at a time.
+    pub layouts: Vec<PathBuf>,
     /// Font folders, searched in order before the system's fonts.
     pub font_dirs: Vec<PathBuf>,
     pub out: PathBuf,
@@ -36,11 +38,12 @@ impl Project {
             ));
         }
         let home = home();
-        let layouts = if root.join("layouts").is_dir() {
-            root.join("layouts")
-        } else {
-            home.join("layouts")
-        };
+        let mut layouts = Vec::new();
+        for dir in [root.join("layouts"), home.join("layouts")] {
+            if dir.is_dir() && !layouts.contains(&dir) {
+                layouts.push(dir);
+            }
+        }
         let mut font_dirs = Vec::new();
         for dir in [root.join("fonts"), home.join("fonts")] {
             if dir.is_dir() && !font_dirs.contains(&dir) {

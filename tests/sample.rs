@@ -158,3 +158,22 @@ fn the_same_content_renders_the_same_bytes() {
         first
     );
 }
+
+#[test]
+fn a_project_can_override_one_layout_file() {
+    let dir = sample_project();
+    let layouts = dir.path().join("layouts");
+    std::fs::create_dir_all(&layouts).unwrap();
+    // Its own deck layout, with a different agenda heading; the brochure and theme stay folio's.
+    let slides = std::fs::read_to_string(repo().join("layouts/slides.typ")).unwrap();
+    assert!(slides.contains("\"目录\""));
+    std::fs::write(
+        layouts.join("slides.typ"),
+        slides.replace("\"目录\"", "\"议程安排\""),
+    )
+    .unwrap();
+    let (session, outcome) = build(dir.path(), &Options::default());
+    assert_ok(&outcome);
+    assert!(pdf_text(&session.project.out.join("slides.pdf")).contains("议程安排"));
+    assert!(pdf_text(&session.project.out.join("brochure.pdf")).contains("目录"));
+}

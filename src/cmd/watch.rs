@@ -106,7 +106,8 @@ fn stopped() -> ExitCode {
 
 fn watched_dirs(session: &Session) -> Vec<PathBuf> {
     let p = &session.project;
-    let mut dirs = vec![p.content.clone(), p.photos.clone(), p.layouts.clone()];
+    let mut dirs = vec![p.content.clone(), p.photos.clone()];
+    dirs.extend(p.layouts.iter().cloned());
     dirs.extend(p.font_dirs.iter().cloned());
     dirs.retain(|d| d.is_dir());
     dirs.dedup();

@@ -12,7 +12,7 @@ use crate::diag::Diagnostic;
 use crate::fonts::Fonts;
 use crate::photos::PhotoSet;
 use data::Kind;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use typst::World;
 use typst::WorldExt;
@@ -25,7 +25,7 @@ use world::FolioWorld;
 const MAX_PASSES: usize = 3;
 
 pub struct Renderer {
-    layouts: PathBuf,
+    layouts: Vec<PathBuf>,
     brochure: FolioWorld,
     slides: FolioWorld,
 }
@@ -39,16 +39,16 @@ pub struct Rendered {
 }
 
 impl Renderer {
-    pub fn new(fonts: Arc<Fonts>, layouts: &Path, photos: Arc<PhotoSet>) -> Renderer {
+    pub fn new(fonts: Arc<Fonts>, layouts: &[PathBuf], photos: Arc<PhotoSet>) -> Renderer {
         Renderer {
-            layouts: layouts.to_path_buf(),
+            layouts: layouts.to_vec(),
             brochure: FolioWorld::new(
                 fonts.clone(),
-                layouts.to_path_buf(),
+                layouts.to_vec(),
                 "brochure.typ",
                 photos.clone(),
             ),
-            slides: FolioWorld::new(fonts, layouts.to_path_buf(), "slides.typ", photos),
+            slides: FolioWorld::new(fonts, layouts.to_vec(), "slides.typ", photos),
         }
     }
 
@@ -120,7 +120,13 @@ impl Renderer {
                     Severity::Warning => Diagnostic::warning(format!("layout: {}", d.message)),
                 };
                 if let Some(id) = d.span.id() {
-                    let file = self.layouts.join(id.get().vpath().get_without_slash());
+                    let rel = id.get().vpath().get_without_slash();
+                    let file = self
+                        .layouts
+                        .iter()
+                        .map(|d| d.join(rel))
+                        .find(|p| p.is_file())
+                        .unwrap_or_else(|| PathBuf::from(rel));
                     out = out.in_file(file.clone());
                     if let (Some(range), Ok(source)) = (world.range(d.span), world.source(id))
                         && let Some((line, col)) = source.lines().byte_to_line_column(range.start)

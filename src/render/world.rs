@@ -24,7 +24,7 @@ pub struct FolioWorld {
     library: LazyHash<Library>,
     fonts: Arc<Fonts>,
     main: FileId,
-    layouts: PathBuf,
+    layouts: Vec<PathBuf>,
     sources: Mutex<HashMap<FileId, SourceSlot>>,
     data: RwLock<Bytes>,
     photos: RwLock<Arc<PhotoSet>>,
@@ -52,7 +52,7 @@ impl FolioWorld {
     /// A World whose main file is `layouts/<main>`.
     pub fn new(
         fonts: Arc<Fonts>,
-        layouts: PathBuf,
+        layouts: Vec<PathBuf>,
         main: &str,
         photos: Arc<PhotoSet>,
     ) -> FolioWorld {
@@ -112,10 +112,18 @@ impl FolioWorld {
         let vpath = id.get().vpath();
         let rel = vpath.get_without_slash();
         // Layout modules and what sits beside them (a logo, a pattern) are readable; nothing else.
-        let path = vpath
-            .realize(&self.layouts)
-            .map_err(|_| FileError::NotFound(PathBuf::from(rel)))?;
-        Ok(path)
+        // The first layouts folder that has the file serves it.
+        let candidates: Vec<PathBuf> = self
+            .layouts
+            .iter()
+            .filter_map(|d| vpath.realize(d).ok())
+            .collect();
+        candidates
+            .iter()
+            .find(|p| p.is_file())
+            .or(candidates.first())
+            .cloned()
+            .ok_or_else(|| FileError::NotFound(PathBuf::from(rel)))
     }
 
     fn read_layout_file(&self, id: FileId) -> FileResult<Vec<u8>> {
