@@ -11,6 +11,9 @@ pub struct Args {
     /// Treat warnings as errors.
     #[arg(long)]
     pub strict: bool,
+    /// Check photo resolution at this trim size: a4, a5 or WIDTHxHEIGHT in mm (as `build --trim`).
+    #[arg(long, value_parser = folio::content::Trim::parse)]
+    pub trim: Option<folio::content::Trim>,
     /// Output format: human-readable text, or JSON for tools.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
@@ -29,6 +32,7 @@ pub fn run(args: Args) -> ExitCode {
     let session = super::session(project);
     let outcome = session.run(&Options {
         dry_run: true,
+        trim: args.trim,
         ..Default::default()
     });
     let (errors, warnings) = (outcome.report.errors(), outcome.report.warnings());
