@@ -58,6 +58,21 @@ fn build_process(root: &Path) -> (Duration, u64) {
     (elapsed, rss)
 }
 
+/// `runs` builds in new processes (emptying `out/` first when `cold`): median time, peak memory.
+fn build_runs(root: &Path, runs: usize, cold: bool) -> (Duration, u64) {
+    let mut times = Vec::new();
+    let mut rss = 0;
+    for _ in 0..runs {
+        if cold {
+            let _ = std::fs::remove_dir_all(root.join("out"));
+        }
+        let (t, m) = build_process(root);
+        times.push(t);
+        rss = rss.max(m);
+    }
+    (median(times), rss)
+}
+
 /// Edit-to-PDF: change one paragraph, re-render and write both PDFs in a live session.
 fn edit_latency(root: &Path, file: &Path, needle: &str, runs: usize) -> Duration {
     let session = Session::new(Project::open(root, None).unwrap());
@@ -172,31 +187,19 @@ fn main() {
         println!("scale   edit-to-PDF: {}", ms(edit));
         return;
     }
-    let mut cold = Vec::new();
-    let mut rss = 0;
-    for _ in 0..runs {
-        let _ = std::fs::remove_dir_all(root.join("out"));
-        let (t, m) = build_process(root);
-        cold.push(t);
-        rss = rss.max(m);
-    }
+    let (cold, cold_rss) = build_runs(root, runs, true);
     println!(
         "sample  cold build (new process, empty cache):  {}",
-        ms(median(cold))
+        ms(cold)
     );
-    let mut warm = Vec::new();
-    for _ in 0..runs {
-        let (t, m) = build_process(root);
-        warm.push(t);
-        rss = rss.max(m);
-    }
+    let (warm, warm_rss) = build_runs(root, runs, false);
     println!(
         "sample  warm build (new process, cache filled): {}",
-        ms(median(warm))
+        ms(warm)
     );
     println!(
         "sample  peak memory of a build:                 {} MB",
-        rss / 1024
+        cold_rss.max(warm_rss) / 1024
     );
     let file = root.join("content/01-leadership.yaml");
     let edit = edit_latency(root, &file, "团的引领力进一步提升", runs * 4);
@@ -207,26 +210,21 @@ fn main() {
 
     let big = tempfile::tempdir().unwrap();
     scale_project(big.path());
-    let (t, m) = build_process(big.path());
-    println!("scale   cold build, 200 photos:                 {}", ms(t));
-    let mut warm = Vec::new();
-    let mut pages = 0;
-    let mut scale_rss = m;
-    for _ in 0..runs.min(3) {
-        let (t, m2) = build_process(big.path());
-        warm.push(t);
-        scale_rss = scale_rss.max(m2);
-    }
-    if let Ok(doc) = lopdf::Document::load(big.path().join("out/brochure.pdf")) {
-        pages = doc.get_pages().len();
-    }
+    let (cold, cold_rss) = build_runs(big.path(), 1, true);
+    println!(
+        "scale   cold build, 200 photos:                 {}",
+        ms(cold)
+    );
+    let (warm, warm_rss) = build_runs(big.path(), runs.min(3), false);
+    let pages = lopdf::Document::load(big.path().join("out/brochure.pdf"))
+        .map_or(0, |d| d.get_pages().len());
     println!(
         "scale   warm build ({pages} brochure pages):       {}",
-        ms(median(warm))
+        ms(warm)
     );
     println!(
         "scale   peak memory:                            {} MB",
-        scale_rss / 1024
+        cold_rss.max(warm_rss) / 1024
     );
     let edit = edit_latency(
         big.path(),

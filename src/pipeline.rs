@@ -59,8 +59,7 @@ pub struct Timings {
 impl Session {
     pub fn new(project: Project) -> Session {
         let fonts = Fonts::discover(&project.font_dirs);
-        let empty = Arc::new(PhotoSet::empty());
-        let renderer = Renderer::new(fonts.clone(), &project.layouts, empty);
+        let renderer = Renderer::new(fonts.clone(), &project.layouts);
         Session {
             project,
             fonts,
@@ -125,14 +124,13 @@ impl Session {
             .iter()
             .map(|s| (s.probe.width, s.probe.height))
             .collect();
-        let progress = self.progress.clone();
-        let step = move |p: photos::PhotoProgress| progress(p);
+        let step: &(dyn Fn(photos::PhotoProgress) + Sync) = &*self.progress;
         let results: Vec<Result<Rendered, Vec<Diagnostic>>> = std::thread::scope(|s| {
             let handles: Vec<_> = kinds
                 .iter()
                 .map(|&kind| {
                     let data = data::build(&doc, kind, geometry, logo.is_some(), &sizes);
-                    let (photos, logo, step) = (photos.clone(), logo.clone(), &step);
+                    let (photos, logo) = (photos.clone(), logo.clone());
                     s.spawn(move || self.renderer.render(kind, data, photos, logo, step))
                 })
                 .collect();

@@ -39,20 +39,15 @@ pub struct Rendered {
 }
 
 impl Renderer {
-    pub fn new(fonts: Arc<Fonts>, layouts: &[PathBuf], photos: Arc<PhotoSet>) -> Renderer {
+    pub fn new(fonts: Arc<Fonts>, layouts: &[PathBuf]) -> Renderer {
         Renderer {
             layouts: layouts.to_vec(),
-            brochure: FolioWorld::new(
-                fonts.clone(),
-                layouts.to_vec(),
-                "brochure.typ",
-                photos.clone(),
-            ),
-            slides: FolioWorld::new(fonts, layouts.to_vec(), "slides.typ", photos),
+            brochure: FolioWorld::new(fonts.clone(), layouts.to_vec(), "brochure.typ"),
+            slides: FolioWorld::new(fonts, layouts.to_vec(), "slides.typ"),
         }
     }
 
-    pub fn world(&self, kind: Kind) -> &FolioWorld {
+    fn world(&self, kind: Kind) -> &FolioWorld {
         match kind {
             Kind::Brochure => &self.brochure,
             Kind::Slides => &self.slides,

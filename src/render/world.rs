@@ -49,13 +49,8 @@ pub fn file_id(path: &str) -> FileId {
 }
 
 impl FolioWorld {
-    /// A World whose main file is `layouts/<main>`.
-    pub fn new(
-        fonts: Arc<Fonts>,
-        layouts: Vec<PathBuf>,
-        main: &str,
-        photos: Arc<PhotoSet>,
-    ) -> FolioWorld {
+    /// A World whose main file is `layouts/<main>`; `update` gives it data and photos.
+    pub fn new(fonts: Arc<Fonts>, layouts: Vec<PathBuf>, main: &str) -> FolioWorld {
         FolioWorld {
             library: LazyHash::new(Library::builder().build()),
             fonts,
@@ -63,7 +58,7 @@ impl FolioWorld {
             layouts,
             sources: Mutex::new(HashMap::new()),
             data: RwLock::new(Bytes::new(Vec::new())),
-            photos: RwLock::new(photos),
+            photos: RwLock::new(Arc::new(PhotoSet::empty())),
             logo: RwLock::new(None),
             requests: Mutex::new(BTreeSet::new()),
             missing: Mutex::new(BTreeSet::new()),
