@@ -87,11 +87,31 @@ fn edit_latency(root: &Path, file: &Path, needle: &str, runs: usize) -> Duration
     for i in 0..runs {
         let edited = original.replacen(needle, &format!("{needle}第{i}次修改。"), 1);
         std::fs::write(file, edited).unwrap();
+        // FOLIO_BENCH_TRACE=FILE writes typst's timing of the last run (chrome://tracing format).
+        let trace = std::env::var_os("FOLIO_BENCH_TRACE").filter(|_| i + 1 == runs);
+        if trace.is_some() {
+            typst_timing::enable();
+        }
         let start = Instant::now();
         let outcome = session.run(&opts);
         times.push(start.elapsed());
+        if let Some(path) = trace {
+            typst_timing::disable();
+            let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+            typst_timing::export_json(file, span_location).unwrap();
+        }
         if std::env::var_os("FOLIO_BENCH_VERBOSE").is_some() {
             eprintln!("  {:?}", outcome.timings);
+            for r in &outcome.rendered {
+                eprintln!(
+                    "    {}: compile {} ({} passes), export {}, {} pages",
+                    r.kind.name(),
+                    ms(r.compile),
+                    r.passes,
+                    ms(r.export),
+                    r.document.pages().len(),
+                );
+            }
         }
         assert!(!outcome.report.has_errors());
         assert_eq!(
@@ -105,6 +125,24 @@ fn edit_latency(root: &Path, file: &Path, needle: &str, runs: usize) -> Duration
     }
     std::fs::write(file, original).unwrap();
     median(times)
+}
+
+/// Where a span of a layout file points, for the trace.
+fn span_location(raw: std::num::NonZeroU64) -> (String, u32) {
+    let span = typst::syntax::Span::from_raw(raw);
+    let Some(id) = span.id() else {
+        return (String::new(), 0);
+    };
+    let rel = id.vpath().get_without_slash().to_string();
+    let Ok(text) = std::fs::read_to_string(repo().join("layouts").join(&rel)) else {
+        return (rel, 0);
+    };
+    let source = typst::syntax::Source::new(id, text);
+    let line = source
+        .find(span)
+        .and_then(|n| source.lines().byte_to_line_column(n.offset()))
+        .map_or(0, |(l, _)| l as u32 + 1);
+    (rel, line)
 }
 
 /// A generated document: 20 sections × 10 long paragraphs, 200 distinct photos cut from the samples.
@@ -176,14 +214,14 @@ fn main() {
         return;
     }
     if std::env::var("FOLIO_BENCH_CASES").is_ok_and(|c| c == "scale-edit") {
+        // FOLIO_BENCH_SCALE_DIR keeps the generated project (and its photo cache) between runs.
         let big = tempfile::tempdir().unwrap();
-        scale_project(big.path());
-        let edit = edit_latency(
-            big.path(),
-            &big.path().join("content/05-part.yaml"),
-            "段落50。",
-            runs,
-        );
+        let dir = std::env::var_os("FOLIO_BENCH_SCALE_DIR")
+            .map_or(big.path().to_path_buf(), PathBuf::from);
+        if !dir.join("content").is_dir() {
+            scale_project(&dir);
+        }
+        let edit = edit_latency(&dir, &dir.join("content/05-part.yaml"), "段落50。", runs);
         println!("scale   edit-to-PDF: {}", ms(edit));
         return;
     }

@@ -143,7 +143,7 @@ impl Session {
                 .collect()
         });
         self.renderer.evict();
-        let mut rendered = Vec::new();
+        let mut rendered: Vec<Rendered> = Vec::new();
         for r in results {
             match r {
                 Ok(out) => {
@@ -159,12 +159,14 @@ impl Session {
         }
 
         // Post-process everything in memory first: a failure here must not leave half the set.
+        // The PDFs move out of `rendered` rather than being copied: at scale they are ~150 MB.
         let write_start = Instant::now();
         let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-        for out in &rendered {
+        for out in &mut rendered {
+            let pdf = std::mem::take(&mut out.pdf);
             match out.kind {
                 Kind::Brochure => {
-                    match print::boxes::add_bleed_boxes(&out.pdf, geometry.bleed * print::MM) {
+                    match print::boxes::add_bleed_boxes(pdf, geometry.bleed * print::MM) {
                         Ok(pdf) => {
                             if opts.impose {
                                 match print::impose::saddle(&pdf, &geometry) {
@@ -184,7 +186,7 @@ impl Session {
                     }
                 }
                 Kind::Slides => {
-                    files.push((self.project.out.join("slides.pdf"), out.pdf.clone()));
+                    files.push((self.project.out.join("slides.pdf"), pdf));
                     files.push((
                         self.project.out.join("slides.pdfpc"),
                         crate::notes::pdfpc(&out.document),

@@ -8,10 +8,13 @@ use super::{rect, rect_object as to_obj};
 use lopdf::{Document, Object};
 
 /// Sets BleedBox = TrimBox grown by `bleed` points (within the MediaBox) on every page.
-pub fn add_bleed_boxes(pdf: &[u8], bleed: f64) -> Result<Vec<u8>, String> {
-    match incremental(pdf, bleed) {
-        Some(out) => Ok(out),
-        None => rewrite(pdf, bleed),
+pub fn add_bleed_boxes(mut pdf: Vec<u8>, bleed: f64) -> Result<Vec<u8>, String> {
+    match incremental(&pdf, bleed) {
+        Some(update) => {
+            pdf.extend_from_slice(&update);
+            Ok(pdf)
+        }
+        None => rewrite(&pdf, bleed),
     }
 }
 
@@ -36,8 +39,8 @@ fn box_in(dict: &str, key: &str) -> Option<[f64; 4]> {
     (v.len() == 4).then(|| [v[0], v[1], v[2], v[3]])
 }
 
-/// The incremental update, for a PDF with a classic xref table and one-line page dictionaries
-/// (what typst writes). `None` when the file does not look like that.
+/// The incremental update to append to `pdf`, for a PDF with a classic xref table and one-line
+/// page dictionaries (what typst writes). `None` when the file does not look like that.
 fn incremental(pdf: &[u8], bleed: f64) -> Option<Vec<u8>> {
     let tail = std::str::from_utf8(&pdf[pdf.len().saturating_sub(2048)..]).ok()?;
     let start_xref: usize = tail[tail.rfind("startxref")? + 9..]
@@ -89,9 +92,10 @@ fn incremental(pdf: &[u8], bleed: f64) -> Option<Vec<u8>> {
     if pages.is_empty() {
         return None;
     }
-    let mut out = Vec::with_capacity(pdf.len() + pages.len() * 200);
-    out.extend_from_slice(pdf);
-    if !out.ends_with(b"\n") {
+    // Offsets in the update count from the start of the file it is appended to.
+    let base = pdf.len();
+    let mut out = Vec::with_capacity(pages.len() * 200);
+    if !pdf.ends_with(b"\n") {
         out.push(b'\n');
     }
     let mut entries = Vec::new();
@@ -107,10 +111,10 @@ fn incremental(pdf: &[u8], bleed: f64) -> Option<Vec<u8>> {
             b[2],
             b[3]
         );
-        entries.push((*n, out.len()));
+        entries.push((*n, base + out.len()));
         out.extend_from_slice(format!("{n} 0 obj\n{updated}\nendobj\n").as_bytes());
     }
-    let new_xref = out.len();
+    let new_xref = base + out.len();
     out.extend_from_slice(b"xref\n");
     for (n, offset) in &entries {
         out.extend_from_slice(format!("{n} 1\n{offset:010} 00000 n\r\n").as_bytes());

@@ -7,7 +7,7 @@ use crate::content::model::SlideText;
 use crate::content::{Document, Paragraph, Section};
 use serde_json::{Value, json};
 
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// Which product a data file is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -74,6 +74,7 @@ pub fn build(
                 "id": i,
                 "name": p.name,
                 "src": format!("/folio/photos/{i}"),
+                "dpi": kind.dpi(),
                 "width": sizes.get(i).map_or(1, |s| s.0),
                 "height": sizes.get(i).map_or(1, |s| s.1),
                 "caption": p.caption.as_deref().map(t),
@@ -112,16 +113,23 @@ pub fn build(
             "heading-font": s.heading_font,
             "logo": if has_logo { Some("/folio/logo") } else { None },
         },
-        "cover": doc.cover,
-        "intro": doc.intro.as_ref().map(section),
-        "sections": doc.sections.iter().map(section).collect::<Vec<_>>(),
-        "closing": doc.closing.as_ref().map(section),
+        "cover": doc.cover.map(|i| photos[i].clone()),
+        "intro": doc.intro.as_ref().map(|s| section(s, &photos)),
+        "sections": doc.sections.iter().map(|s| section(s, &photos)).collect::<Vec<_>>(),
+        "closing": doc.closing.as_ref().map(|s| section(s, &photos)),
         "photos": photos,
     });
     serde_json::to_vec(&data).expect("JSON of plain values")
 }
 
-fn section(s: &Section) -> Value {
+/// Sections and paragraphs carry their photos' whole records, not ids: a layout then never
+/// needs the whole document to place a photo, and typst, which hashes every argument of a
+/// function call, never hashes the whole document per photo.
+fn records(ids: &[usize], photos: &[Value]) -> Vec<Value> {
+    ids.iter().map(|&i| photos[i].clone()).collect()
+}
+
+fn section(s: &Section, photos: &[Value]) -> Value {
     json!({
         "id": s.id,
         "title": s.title.as_deref().map(t),
@@ -131,14 +139,14 @@ fn section(s: &Section) -> Value {
             "unit": f.unit.as_deref().map(t),
             "label": t(&f.label),
         })).collect::<Vec<_>>(),
-        "paragraphs": s.paragraphs.iter().map(paragraph).collect::<Vec<_>>(),
-        "photos": s.photos,
+        "paragraphs": s.paragraphs.iter().map(|p| paragraph(p, photos)).collect::<Vec<_>>(),
+        "photos": records(&s.photos, photos),
         "notes": s.notes,
         "slides": s.slides,
     })
 }
 
-fn paragraph(p: &Paragraph) -> Value {
+fn paragraph(p: &Paragraph, photos: &[Value]) -> Value {
     let (summary, bullets) = match &p.slide {
         Some(SlideText::Summary(s)) => (t(s), None),
         Some(SlideText::Bullets(b)) => (
@@ -154,7 +162,7 @@ fn paragraph(p: &Paragraph) -> Value {
         "bullets": bullets,
         "notes": p.notes,
         "slides": p.slides,
-        "photos": p.photos,
+        "photos": records(&p.photos, photos),
     })
 }
 

@@ -36,6 +36,10 @@ pub struct Rendered {
     pub document: PagedDocument,
     pub pdf: Vec<u8>,
     pub warnings: Vec<Diagnostic>,
+    /// Time spent in typst's compiler (all passes) and in PDF export.
+    pub compile: std::time::Duration,
+    pub export: std::time::Duration,
+    pub passes: usize,
 }
 
 impl Renderer {
@@ -64,6 +68,7 @@ impl Renderer {
         progress: &(dyn Fn(crate::photos::PhotoProgress) + Sync),
     ) -> Result<Rendered, Vec<Diagnostic>> {
         let world = self.world(kind);
+        let start = std::time::Instant::now();
         world.update(data, photos.clone(), logo);
         let mut pass = 0;
         let (document, typst_warnings) = loop {
@@ -83,6 +88,7 @@ impl Renderer {
                 }
             }
         };
+        let compile = start.elapsed();
         let mut warnings = self.convert(world, &typst_warnings);
         if kind == Kind::Brochure {
             warnings.extend(frames::low_resolution(
@@ -96,12 +102,16 @@ impl Renderer {
             ident: Smart::Custom(format!("folio-{}", kind.name())),
             ..Default::default()
         };
+        let export_start = std::time::Instant::now();
         let pdf = typst_pdf::pdf(&document, &options).map_err(|e| self.convert(world, &e))?;
         Ok(Rendered {
             kind,
             document,
             pdf,
             warnings,
+            compile,
+            export: export_start.elapsed(),
+            passes: pass,
         })
     }
 
