@@ -4,6 +4,10 @@
 //!
 //!     cargo bench --bench render            (FOLIO_BENCH_RUNS=N for more runs)
 
+// The same allocator as the `folio` binary, so in-process timings match it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use folio::project::Project;
 use folio::{Options, Session};
 use std::path::{Path, PathBuf};
@@ -178,8 +182,8 @@ fn scale_project(root: &Path) {
     for s in 0..20 {
         let mut y = format!("title: \"第{s}部分 规模测试\"\nparagraphs:\n");
         for p in 0..10 {
-            // Three seed paragraphs each, so the brochure reaches about 200 pages.
-            let text: String = [0, 7, 11]
+            // Six seed paragraphs each, so the brochure reaches about 200 pages.
+            let text: String = [0, 7, 11, 17, 23, 29]
                 .iter()
                 .map(|k| paras[(s * 10 + p + k) % paras.len()].trim_start_matches('—'))
                 .collect();

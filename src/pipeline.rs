@@ -23,7 +23,8 @@ pub struct Options {
     pub impose: bool,
     /// Render but write nothing (`folio check`).
     pub dry_run: bool,
-    /// Skip flushing outputs to disk before renaming them into place (the watch loop).
+    /// Skip flushing outputs to disk before renaming them into place, and free the versions
+    /// they replace in the background (the watch loop).
     pub no_sync: bool,
 }
 
@@ -60,6 +61,7 @@ impl Session {
     pub fn new(project: Project) -> Session {
         let fonts = Fonts::discover(&project.font_dirs);
         let renderer = Renderer::new(fonts.clone(), &project.layouts);
+        output::remove_stale(&project.out);
         Session {
             project,
             fonts,
