@@ -1,4 +1,4 @@
-//! The on-disk cache of resampled photos: one JPEG per (source content, crop, size, quality),
+//! The on-disk cache of resampled photos: one JPEG per (source content, crop, size, encoding),
 //! so a new process skips the resampling. A changed photo has a new content hash and therefore
 //! new keys: a stale entry can never be served. Deleting the folder is always safe.
 
@@ -6,7 +6,8 @@ use super::Plan;
 use std::path::PathBuf;
 
 /// Bump when the resampling changes, so old entries are not reused.
-const VERSION: u32 = 1;
+/// 2: jpeg-encoder with fitted Huffman tables; 4:2:0 for screens.
+const VERSION: u32 = 2;
 
 pub struct DiskCache {
     dir: Option<PathBuf>,
@@ -24,6 +25,7 @@ impl DiskCache {
         h.update(source.as_bytes());
         h.update(&VERSION.to_le_bytes());
         h.update(&super::resample::JPEG_QUALITY.to_le_bytes());
+        h.update(&[plan.encoding as u8]);
         for v in [
             plan.crop.0,
             plan.crop.1,

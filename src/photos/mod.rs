@@ -272,12 +272,16 @@ impl PhotoSet {
                     let bytes = decode::read_file(&src.path)?;
                     decoded = Some(decode::decode(&bytes, &src.name)?);
                 }
-                let b =
-                    resample::render(decoded.as_ref().unwrap(), plan.crop, plan.out.0, plan.out.1)
-                        .map_err(|e| PhotoError {
-                            message: format!("photo {} could not be resampled: {e}", src.name),
-                            hint: "export the photo again as a plain RGB JPEG".into(),
-                        })?;
+                let b = resample::render(
+                    decoded.as_ref().unwrap(),
+                    plan.crop,
+                    plan.out,
+                    plan.encoding,
+                )
+                .map_err(|e| PhotoError {
+                    message: format!("photo {} could not be resampled: {e}", src.name),
+                    hint: "export the photo again as a plain RGB JPEG".into(),
+                })?;
                 self.cache.put(&key, &b);
                 b
             };
@@ -318,6 +322,7 @@ pub struct Plan {
     pub out: (u32, u32),
     /// Embed the original file unchanged (it already fits: right shape, not too large).
     pub pass_through: bool,
+    pub encoding: resample::Encoding,
 }
 
 impl Plan {
@@ -341,6 +346,7 @@ impl Plan {
             crop,
             out,
             pass_through,
+            encoding: resample::Encoding::for_dpi(req.dpi),
         }
     }
 }

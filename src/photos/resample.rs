@@ -2,11 +2,32 @@
 
 use super::decode::Decoded;
 use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
-use image::codecs::jpeg::JpegEncoder;
-use image::{DynamicImage, ImageEncoder};
+use image::DynamicImage;
+use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
 
 /// JPEG quality for resampled photos: visually lossless in print.
 pub const JPEG_QUALITY: u8 = 90;
+
+/// How a prepared photo is encoded, by the medium it is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Encoding {
+    /// Print: colour at full resolution (4:4:4).
+    Print,
+    /// Screens: colour at half resolution each way (4:2:0), as cameras and video store it;
+    /// invisible on a projected slide and about a fifth smaller.
+    Screen,
+}
+
+impl Encoding {
+    /// Photos prepared below 200 dpi are for screens (the deck asks for 150).
+    pub fn for_dpi(dpi: u32) -> Encoding {
+        if dpi >= 200 {
+            Encoding::Print
+        } else {
+            Encoding::Screen
+        }
+    }
+}
 
 /// The part of a `w` × `h` photo that a frame of aspect `aspect` (width / height) shows,
 /// as (left, top, width, height) in pixels, moved towards `focus` but never outside the photo.
@@ -32,8 +53,8 @@ pub fn crop_box(w: u32, h: u32, aspect: f64, focus: (f64, f64)) -> (u32, u32, u3
 pub fn render(
     src: &Decoded,
     crop: (u32, u32, u32, u32),
-    out_w: u32,
-    out_h: u32,
+    (out_w, out_h): (u32, u32),
+    encoding: Encoding,
 ) -> Result<Vec<u8>, String> {
     let rgb = match &src.image {
         DynamicImage::ImageRgb8(_) => None,
@@ -54,12 +75,22 @@ pub fn render(
         dst
     };
     let mut bytes = Vec::with_capacity((out_w * out_h / 4) as usize);
-    let mut enc = JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY);
+    let mut enc = Encoder::new(&mut bytes, JPEG_QUALITY);
+    enc.set_sampling_factor(match encoding {
+        Encoding::Print => SamplingFactor::R_4_4_4,
+        Encoding::Screen => SamplingFactor::R_4_2_0,
+    });
+    // Tables fitted to the photo: a few percent smaller for the same pixels.
+    enc.set_optimized_huffman_tables(true);
     if let Some(icc) = &src.icc {
         // An encoder that cannot embed it still writes sRGB-like data; losing the tag is not fatal.
-        let _ = enc.set_icc_profile(icc.clone());
+        let _ = enc.add_icc_profile(icc);
     }
-    enc.write_image(out.as_bytes(), out_w, out_h, image::ExtendedColorType::Rgb8)
+    let (w, h) = (
+        u16::try_from(out_w).map_err(|_| "wider than a JPEG can be")?,
+        u16::try_from(out_h).map_err(|_| "taller than a JPEG can be")?,
+    );
+    enc.encode(out.as_bytes(), w, h, ColorType::Rgb)
         .map_err(|e| e.to_string())?;
     Ok(bytes)
 }
@@ -79,5 +110,33 @@ mod tests {
         assert_eq!((w, h), (100, 200));
         // A wide frame on a tall photo crops the height around the focus.
         assert_eq!(crop_box(200, 400, 2.0, (0.5, 0.0)), (0, 0, 200, 100));
+    }
+
+    /// The luma sampling factors in a baseline JPEG's frame header (0x11 = 4:4:4, 0x22 = 4:2:0).
+    fn luma_sampling(jpeg: &[u8]) -> u8 {
+        let sof = jpeg.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+        // Marker, length (2), precision, height (2), width (2), components, then Y's id.
+        jpeg[sof + 11]
+    }
+
+    #[test]
+    fn print_keeps_full_colour_resolution_and_screens_halve_it() {
+        let gradient = image::RgbImage::from_fn(64, 48, |x, y| {
+            image::Rgb([(x * 4) as u8, (y * 5) as u8, ((x + y) * 2) as u8])
+        });
+        let src = Decoded {
+            image: DynamicImage::ImageRgb8(gradient),
+            icc: Some(b"not checked by the encoder".to_vec()),
+        };
+        for (encoding, sampling) in [(Encoding::Print, 0x11), (Encoding::Screen, 0x22)] {
+            let jpeg = render(&src, (8, 8, 48, 32), (24, 16), encoding).unwrap();
+            assert_eq!(luma_sampling(&jpeg), sampling, "{encoding:?}");
+            let back = image::load_from_memory(&jpeg).unwrap();
+            assert_eq!((back.width(), back.height()), (24, 16));
+            // The profile travels in an APP2 "ICC_PROFILE" segment.
+            assert!(jpeg.windows(11).any(|w| w == b"ICC_PROFILE"));
+        }
+        assert_eq!(Encoding::for_dpi(300), Encoding::Print);
+        assert_eq!(Encoding::for_dpi(150), Encoding::Screen);
     }
 }
