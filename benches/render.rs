@@ -225,7 +225,12 @@ fn main() {
         if !dir.join("content").is_dir() {
             scale_project(&dir);
         }
-        let edit = edit_latency(&dir, &dir.join("content/05-part.yaml"), "段落50。", runs);
+        let edit = edit_latency(
+            &dir,
+            &dir.join("content/05-part.yaml"),
+            "段落50。",
+            runs * 3,
+        );
         println!("scale   edit-to-PDF: {}", ms(edit));
         return;
     }
@@ -272,7 +277,8 @@ fn main() {
         big.path(),
         &big.path().join("content/05-part.yaml"),
         "段落50。",
-        runs,
+        // Writing ~150 MB per edit makes single runs noisy: take more of them.
+        runs * 3,
     );
     println!(
         "scale   edit-to-PDF:                            {}",
