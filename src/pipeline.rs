@@ -10,9 +10,10 @@ use crate::print;
 use crate::project::Project;
 use crate::render::data::{self, Geometry, Kind};
 use crate::render::{Rendered, Renderer};
-use std::path::PathBuf;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
 
 /// What to build and how; command-line flags override the content's settings.
 #[derive(Debug, Clone, Default)]
@@ -38,6 +39,26 @@ pub struct Session {
     renderer: Renderer,
     memory: photos::Memory,
     pub progress: Progress,
+    /// What this session last wrote for each output.
+    written: Mutex<HashMap<Kind, Written>>,
+}
+
+/// One output as this session last wrote it. When a later run lays out the same pages and the
+/// files are still as written, the output is neither exported nor written again: in watch mode
+/// a change that only touches the brochure (the middle of a paragraph, say) re-exports only it.
+struct Written {
+    pages: u128,
+    /// Everything besides the pages that shapes the files: imposition and the bleed.
+    finishing: String,
+    files: Vec<(PathBuf, Stamp)>,
+}
+
+/// A file's size and modification time, to notice a file changed or deleted by someone else.
+type Stamp = (u64, Option<SystemTime>);
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.len(), m.modified().ok()))
 }
 
 /// The result of one run.
@@ -68,6 +89,7 @@ impl Session {
             renderer,
             memory: Default::default(),
             progress: Arc::new(|_| {}),
+            written: Default::default(),
         }
     }
 
@@ -127,13 +149,17 @@ impl Session {
             .map(|s| (s.probe.width, s.probe.height))
             .collect();
         let step: &(dyn Fn(photos::PhotoProgress) + Sync) = &*self.progress;
+        let finishing = format!("{:?} {:?}", opts.impose, geometry);
         let results: Vec<Result<Rendered, Vec<Diagnostic>>> = std::thread::scope(|s| {
             let handles: Vec<_> = kinds
                 .iter()
                 .map(|&kind| {
                     let data = data::build(&doc, kind, geometry, logo.is_some(), &sizes);
                     let (photos, logo) = (photos.clone(), logo.clone());
-                    s.spawn(move || self.renderer.render(kind, data, photos, logo, step))
+                    let unless = (!opts.dry_run)
+                        .then(|| self.still_written(kind, &finishing))
+                        .flatten();
+                    s.spawn(move || self.renderer.render(kind, data, photos, logo, unless, step))
                 })
                 .collect();
             handles
@@ -164,7 +190,7 @@ impl Session {
         // The PDFs move out of `rendered` rather than being copied: at scale they are ~150 MB.
         let write_start = Instant::now();
         let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-        for out in &mut rendered {
+        for out in rendered.iter_mut().filter(|r| !r.unchanged) {
             let pdf = std::mem::take(&mut out.pdf);
             match out.kind {
                 Kind::Brochure => {
@@ -214,6 +240,9 @@ impl Session {
                 }
             }
         }
+        if !opts.dry_run {
+            self.remember(&rendered, &files, &finishing, report.has_errors());
+        }
         timings.write = write_start.elapsed();
         Outcome {
             sources,
@@ -221,6 +250,58 @@ impl Session {
             written,
             rendered,
             timings,
+        }
+    }
+
+    /// The pages hash of `kind` as last written, if its files are still exactly as written.
+    fn still_written(&self, kind: Kind, finishing: &str) -> Option<u128> {
+        let written = self.written.lock().unwrap();
+        let w = written.get(&kind)?;
+        let intact = w.finishing == finishing
+            && w.files
+                .iter()
+                .all(|(path, s)| stamp(path).as_ref() == Some(s));
+        intact.then_some(w.pages)
+    }
+
+    /// Records what was written; after a failed write nothing is known for sure.
+    fn remember(
+        &self,
+        rendered: &[Rendered],
+        files: &[(PathBuf, Vec<u8>)],
+        finishing: &str,
+        failed: bool,
+    ) {
+        let mut written = self.written.lock().unwrap();
+        if failed {
+            written.clear();
+            return;
+        }
+        for r in rendered.iter().filter(|r| !r.unchanged) {
+            let prefix = r.kind.name();
+            let stamps: Option<Vec<_>> = files
+                .iter()
+                .filter(|(p, _)| {
+                    p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
+                })
+                .map(|(p, _)| Some((p.clone(), stamp(p)?)))
+                .collect();
+            match stamps {
+                Some(files) => {
+                    written.insert(
+                        r.kind,
+                        Written {
+                            pages: r.hash,
+                            finishing: finishing.to_string(),
+                            files,
+                        },
+                    );
+                }
+                None => {
+                    written.remove(&r.kind);
+                }
+            }
         }
     }
 

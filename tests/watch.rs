@@ -144,3 +144,53 @@ fn photo_cache_is_invalidated_when_a_photo_changes() {
         pdf2
     );
 }
+
+#[test]
+fn only_outputs_whose_pages_changed_are_exported_and_written_again() {
+    let dir = sample_project();
+    let session = folio::Session::new(folio::project::Project::open(dir.path(), None).unwrap());
+    let opts = folio::Options {
+        no_sync: true,
+        ..Default::default()
+    };
+    let run = || {
+        let outcome = session.run(&opts);
+        assert_ok(&outcome);
+        let unchanged: Vec<&str> = outcome
+            .rendered
+            .iter()
+            .filter(|r| r.unchanged)
+            .map(|r| r.kind.name())
+            .collect();
+        let mut written: Vec<String> = outcome
+            .written
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        written.sort();
+        (unchanged, written)
+    };
+    let out = dir.path().join("out");
+    assert_eq!(
+        run(),
+        (
+            vec![],
+            vec![
+                "brochure.pdf".into(),
+                "slides.pdf".into(),
+                "slides.pdfpc".into()
+            ]
+        )
+    );
+    // Nothing changed: neither output is exported again.
+    assert_eq!(run(), (vec!["brochure", "slides"], vec![]));
+    // The end of a long paragraph shows in the brochure only (the slide shows its opening).
+    let file = dir.path().join("content/01-leadership.yaml");
+    edit(&file, "荣誉称号。\"", "荣誉称号。年底又获评先进。\"");
+    assert_eq!(run(), (vec!["slides"], vec!["brochure.pdf".into()]));
+    assert!(pdf_text(&out.join("brochure.pdf")).contains("年底又获评先进"));
+    // A deck deleted behind folio's back is written again, though its pages did not change.
+    std::fs::remove_file(out.join("slides.pdf")).unwrap();
+    assert_eq!(run(), (vec!["brochure"], vec!["slides.pdf".into()]));
+    assert!(out.join("slides.pdf").is_file());
+}

@@ -40,6 +40,10 @@ pub struct Rendered {
     pub compile: std::time::Duration,
     pub export: std::time::Duration,
     pub passes: usize,
+    /// A hash of the laid-out pages: equal pages give an equal PDF.
+    pub hash: u128,
+    /// The pages hash to `unless_unchanged`: no PDF was exported (`pdf` is empty).
+    pub unchanged: bool,
 }
 
 impl Renderer {
@@ -58,13 +62,15 @@ impl Renderer {
         }
     }
 
-    /// Compiles `data` with the layout for `kind` and exports a PDF.
+    /// Compiles `data` with the layout for `kind` and exports a PDF, unless the pages hash to
+    /// `unless_unchanged` (the hash of pages already written).
     pub fn render(
         &self,
         kind: Kind,
         data: Vec<u8>,
         photos: Arc<PhotoSet>,
         logo: Option<Vec<u8>>,
+        unless_unchanged: Option<u128>,
         progress: &(dyn Fn(crate::photos::PhotoProgress) + Sync),
     ) -> Result<Rendered, Vec<Diagnostic>> {
         let world = self.world(kind);
@@ -98,12 +104,19 @@ impl Renderer {
                 kind.dpi() as f64,
             ));
         }
+        // Cheap: typst caches the hash of every frame it did not lay out again.
+        let hash = typst::utils::hash128(&document);
+        let unchanged = unless_unchanged == Some(hash);
         let options = typst_pdf::PdfOptions {
             ident: Smart::Custom(format!("folio-{}", kind.name())),
             ..Default::default()
         };
         let export_start = std::time::Instant::now();
-        let pdf = typst_pdf::pdf(&document, &options).map_err(|e| self.convert(world, &e))?;
+        let pdf = if unchanged {
+            Vec::new()
+        } else {
+            typst_pdf::pdf(&document, &options).map_err(|e| self.convert(world, &e))?
+        };
         Ok(Rendered {
             kind,
             document,
@@ -112,6 +125,8 @@ impl Renderer {
             compile,
             export: export_start.elapsed(),
             passes: pass,
+            hash,
+            unchanged,
         })
     }
 
