@@ -78,7 +78,22 @@ fn build_runs(root: &Path, runs: usize, cold: bool) -> (Duration, u64) {
 }
 
 /// Edit-to-PDF: change one paragraph, re-render and write both PDFs in a live session.
-fn edit_latency(root: &Path, file: &Path, needle: &str, runs: usize) -> Duration {
+/// An edit: the file's text and the run number → the edited text.
+type Edit<'a> = &'a dyn Fn(&str, usize) -> String;
+
+/// Adds a sentence after `needle` (a lead-in: seen in the brochure and as a slide's title).
+fn after(needle: &str) -> impl Fn(&str, usize) -> String {
+    move |text, i| text.replacen(needle, &format!("{needle}第{i}次修改。"), 1)
+}
+
+/// Adds a sentence before `needle` (the end of a paragraph: seen in the brochure only).
+fn before(needle: &str) -> impl Fn(&str, usize) -> String {
+    move |text, i| text.replacen(needle, &format!("第{i}次修改。{needle}"), 1)
+}
+
+/// Edit-to-PDF: edit `file`, re-render in a live session and write the `pdfs` PDFs the edit
+/// changes.
+fn edit_latency(root: &Path, file: &Path, edit: Edit, pdfs: usize, runs: usize) -> Duration {
     let session = Session::new(Project::open(root, None).unwrap());
     // As `folio watch` runs it.
     let opts = Options {
@@ -89,7 +104,8 @@ fn edit_latency(root: &Path, file: &Path, needle: &str, runs: usize) -> Duration
     let original = std::fs::read_to_string(file).unwrap();
     let mut times = Vec::new();
     for i in 0..runs {
-        let edited = original.replacen(needle, &format!("{needle}第{i}次修改。"), 1);
+        let edited = edit(&original, i);
+        assert_ne!(edited, original);
         std::fs::write(file, edited).unwrap();
         // FOLIO_BENCH_TRACE=FILE writes typst's timing of the last run (chrome://tracing format).
         let trace = std::env::var_os("FOLIO_BENCH_TRACE").filter(|_| i + 1 == runs);
@@ -124,7 +140,7 @@ fn edit_latency(root: &Path, file: &Path, needle: &str, runs: usize) -> Duration
                 .iter()
                 .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
                 .count(),
-            2
+            pdfs
         );
     }
     std::fs::write(file, original).unwrap();
@@ -197,6 +213,36 @@ fn scale_project(root: &Path) {
     }
 }
 
+/// The sample's edit cases: a lead-in (both PDFs change) and a paragraph's end (the brochure).
+fn sample_edits(root: &Path, runs: usize) {
+    let file = root.join("content/01-leadership.yaml");
+    let lead = edit_latency(root, &file, &after("党的理论武装持续增强。"), 2, runs);
+    println!(
+        "sample  edit-to-PDF, a lead-in (both PDFs):       {}",
+        ms(lead)
+    );
+    let end = edit_latency(root, &file, &before("荣誉称号。\""), 1, runs);
+    println!(
+        "sample  edit-to-PDF, a paragraph's end (brochure): {}",
+        ms(end)
+    );
+}
+
+/// The same two edits in the scale document. Writing ~135 MB per edit makes single runs noisy.
+fn scale_edits(root: &Path, runs: usize) {
+    let file = root.join("content/05-part.yaml");
+    let lead = edit_latency(root, &file, &after("段落50。"), 2, runs);
+    println!(
+        "scale   edit-to-PDF, a lead-in (both PDFs):       {}",
+        ms(lead)
+    );
+    let end = edit_latency(root, &file, &before("\"\n    photos: [p050.jpg]"), 1, runs);
+    println!(
+        "scale   edit-to-PDF, a paragraph's end (brochure): {}",
+        ms(end)
+    );
+}
+
 fn main() {
     let runs: usize = std::env::var("FOLIO_BENCH_RUNS")
         .ok()
@@ -207,81 +253,54 @@ fn main() {
     let root = dir.path();
     copy_dir(&repo().join("content"), &root.join("content"));
     copy_dir(&repo().join("photos"), &root.join("photos"));
+    let case = std::env::var("FOLIO_BENCH_CASES").unwrap_or_default();
+    if case == "edit" {
+        sample_edits(root, runs * 4);
+        return;
+    }
+    // FOLIO_BENCH_SCALE_DIR keeps the generated project (and its photo cache) between runs.
+    let big = tempfile::tempdir().unwrap();
+    let big =
+        std::env::var_os("FOLIO_BENCH_SCALE_DIR").map_or(big.path().to_path_buf(), PathBuf::from);
+    if !big.join("content").is_dir() {
+        scale_project(&big);
+    }
+    if case == "scale-edit" {
+        scale_edits(&big, runs * 3);
+        return;
+    }
 
-    let only_edit = std::env::var("FOLIO_BENCH_CASES").is_ok_and(|c| c == "edit");
-    if only_edit {
-        let file = root.join("content/01-leadership.yaml");
-        println!(
-            "sample  edit-to-PDF: {}",
-            ms(edit_latency(root, &file, "团的引领力进一步提升", runs * 4))
-        );
-        return;
-    }
-    if std::env::var("FOLIO_BENCH_CASES").is_ok_and(|c| c == "scale-edit") {
-        // FOLIO_BENCH_SCALE_DIR keeps the generated project (and its photo cache) between runs.
-        let big = tempfile::tempdir().unwrap();
-        let dir = std::env::var_os("FOLIO_BENCH_SCALE_DIR")
-            .map_or(big.path().to_path_buf(), PathBuf::from);
-        if !dir.join("content").is_dir() {
-            scale_project(&dir);
-        }
-        let edit = edit_latency(
-            &dir,
-            &dir.join("content/05-part.yaml"),
-            "段落50。",
-            runs * 3,
-        );
-        println!("scale   edit-to-PDF: {}", ms(edit));
-        return;
-    }
     let (cold, cold_rss) = build_runs(root, runs, true);
     println!(
-        "sample  cold build (new process, empty cache):  {}",
+        "sample  cold build (new process, empty cache):   {}",
         ms(cold)
     );
     let (warm, warm_rss) = build_runs(root, runs, false);
     println!(
-        "sample  warm build (new process, cache filled): {}",
+        "sample  warm build (new process, cache filled):  {}",
         ms(warm)
     );
     println!(
-        "sample  peak memory of a build:                 {} MB",
+        "sample  peak memory of a build:                  {} MB",
         cold_rss.max(warm_rss) / 1024
     );
-    let file = root.join("content/01-leadership.yaml");
-    let edit = edit_latency(root, &file, "团的引领力进一步提升", runs * 4);
-    println!(
-        "sample  edit-to-PDF (one paragraph, both PDFs):  {}",
-        ms(edit)
-    );
+    sample_edits(root, runs * 4);
 
-    let big = tempfile::tempdir().unwrap();
-    scale_project(big.path());
-    let (cold, cold_rss) = build_runs(big.path(), 1, true);
+    let (cold, cold_rss) = build_runs(&big, 1, true);
     println!(
-        "scale   cold build, 200 photos:                 {}",
+        "scale   cold build, 200 photos:                  {}",
         ms(cold)
     );
-    let (warm, warm_rss) = build_runs(big.path(), runs.min(3), false);
-    let pages = lopdf::Document::load(big.path().join("out/brochure.pdf"))
-        .map_or(0, |d| d.get_pages().len());
+    let (warm, warm_rss) = build_runs(&big, runs.min(3), false);
+    let pages =
+        lopdf::Document::load(big.join("out/brochure.pdf")).map_or(0, |d| d.get_pages().len());
     println!(
-        "scale   warm build ({pages} brochure pages):       {}",
+        "scale   warm build ({pages} brochure pages):        {}",
         ms(warm)
     );
     println!(
-        "scale   peak memory:                            {} MB",
+        "scale   peak memory:                             {} MB",
         cold_rss.max(warm_rss) / 1024
     );
-    let edit = edit_latency(
-        big.path(),
-        &big.path().join("content/05-part.yaml"),
-        "段落50。",
-        // Writing ~150 MB per edit makes single runs noisy: take more of them.
-        runs * 3,
-    );
-    println!(
-        "scale   edit-to-PDF:                            {}",
-        ms(edit)
-    );
+    scale_edits(&big, runs * 3);
 }
