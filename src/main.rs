@@ -12,6 +12,19 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `mi_option_purge_delay` (the enum in its `mimalloc.h`, v3): how many milliseconds
+/// freed memory is kept for reuse before it goes back to the system (1000 by default).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// A one-shot build has no next build to keep memory for: freed memory goes back at once. This
+/// takes the sample's cold build from about 450 MB to about 290 MB at its peak, at no measured
+/// cost in time. `watch` keeps the delay, so each re-render reuses the last one's buffers.
+fn return_freed_memory_at_once() {
+    // SAFETY: mimalloc's options may only be set while no other thread allocates; this runs
+    // first thing in `main`, before any thread is started.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
+}
+
 /// Turn YAML content and captioned photos into a print-ready PDF brochure and a 16:9 deck.
 #[derive(Parser)]
 #[command(name = "folio", version, about, long_about = None)]
@@ -60,9 +73,25 @@ pub struct OutputArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Watch(_)) {
+        return_freed_memory_at_once();
+    }
     match cli.command {
         Command::Build(a) => cmd::build::run(a),
         Command::Check(a) => cmd::check::run(a),
         Command::Watch(a) => cmd::watch::run(a),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_purge_delay_option_is_the_one_we_mean() {
+        // No other option defaults to 1000: a renumbering in a new mimalloc would show here.
+        // SAFETY: reading an option; this test sets none.
+        let get = |o| unsafe { libmimalloc_sys::mi_option_get(o) };
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+            assert_eq!(get(super::MI_OPTION_PURGE_DELAY), 1000);
+        }
     }
 }
