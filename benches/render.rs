@@ -213,34 +213,38 @@ fn scale_project(root: &Path) {
     }
 }
 
-/// The sample's edit cases: a lead-in (both PDFs change) and a paragraph's end (the brochure).
-fn sample_edits(root: &Path, runs: usize) {
-    let file = root.join("content/01-leadership.yaml");
-    let lead = edit_latency(root, &file, &after("党的理论武装持续增强。"), 2, runs);
+/// Two edits to one paragraph of `file`: its lead-in (both PDFs change) and its end, before
+/// `end` (only the brochure shows it).
+fn edits(name: &str, root: &Path, file: &str, lead: &str, end: &str, runs: usize) {
+    let file = root.join(file);
+    let t = edit_latency(root, &file, &after(lead), 2, runs);
     println!(
-        "sample  edit-to-PDF, a lead-in (both PDFs):       {}",
-        ms(lead)
+        "{name:7} edit-to-PDF, a lead-in (both PDFs):       {}",
+        ms(t)
     );
-    let end = edit_latency(root, &file, &before("荣誉称号。\""), 1, runs);
+    let t = edit_latency(root, &file, &before(end), 1, runs);
     println!(
-        "sample  edit-to-PDF, a paragraph's end (brochure): {}",
-        ms(end)
+        "{name:7} edit-to-PDF, a paragraph's end (brochure): {}",
+        ms(t)
     );
 }
 
-/// The same two edits in the scale document. Writing ~135 MB per edit makes single runs noisy.
+fn sample_edits(root: &Path, runs: usize) {
+    let file = "content/01-leadership.yaml";
+    edits(
+        "sample",
+        root,
+        file,
+        "党的理论武装持续增强。",
+        "荣誉称号。\"",
+        runs,
+    );
+}
+
+/// Writing ~135 MB per edit makes single runs at scale noisy: callers take more of them.
 fn scale_edits(root: &Path, runs: usize) {
-    let file = root.join("content/05-part.yaml");
-    let lead = edit_latency(root, &file, &after("段落50。"), 2, runs);
-    println!(
-        "scale   edit-to-PDF, a lead-in (both PDFs):       {}",
-        ms(lead)
-    );
-    let end = edit_latency(root, &file, &before("\"\n    photos: [p050.jpg]"), 1, runs);
-    println!(
-        "scale   edit-to-PDF, a paragraph's end (brochure): {}",
-        ms(end)
-    );
+    let end = "\"\n    photos: [p050.jpg]";
+    edits("scale", root, "content/05-part.yaml", "段落50。", end, runs);
 }
 
 fn main() {
