@@ -104,6 +104,13 @@ fn edit_latency(root: &Path, file: &Path, edit: Edit, pdfs: usize, runs: usize) 
     let original = std::fs::read_to_string(file).unwrap();
     let mut times = Vec::new();
     for i in 0..runs {
+        // FOLIO_BENCH_PAUSE_MS spaces the edits as a person saving would.
+        if let Some(pause) = std::env::var("FOLIO_BENCH_PAUSE_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+        {
+            std::thread::sleep(Duration::from_millis(pause));
+        }
         let edited = edit(&original, i);
         assert_ne!(edited, original);
         std::fs::write(file, edited).unwrap();
