@@ -25,7 +25,6 @@ use world::FolioWorld;
 const MAX_PASSES: usize = 3;
 
 pub struct Renderer {
-    layouts: Vec<PathBuf>,
     brochure: FolioWorld,
     slides: FolioWorld,
 }
@@ -49,7 +48,6 @@ pub struct Rendered {
 impl Renderer {
     pub fn new(fonts: Arc<Fonts>, layouts: &[PathBuf]) -> Renderer {
         Renderer {
-            layouts: layouts.to_vec(),
             brochure: FolioWorld::new(fonts.clone(), layouts.to_vec(), "brochure.typ"),
             slides: FolioWorld::new(fonts, layouts.to_vec(), "slides.typ"),
         }
@@ -140,13 +138,10 @@ impl Renderer {
                     Severity::Warning => Diagnostic::warning(format!("layout: {}", d.message)),
                 };
                 if let Some(id) = d.span.id() {
-                    let rel = id.get().vpath().get_without_slash();
-                    let file = self
-                        .layouts
-                        .iter()
-                        .map(|d| d.join(rel))
-                        .find(|p| p.is_file())
-                        .unwrap_or_else(|| PathBuf::from(rel));
+                    // The layouts folder that served the file, as the World resolved it.
+                    let file = world
+                        .layout_path(id)
+                        .unwrap_or_else(|_| PathBuf::from(id.get().vpath().get_without_slash()));
                     out = out.in_file(file.clone());
                     if let (Some(range), Ok(source)) = (world.range(d.span), world.source(id))
                         && let Some((line, col)) = source.lines().byte_to_line_column(range.start)

@@ -103,7 +103,8 @@ impl FolioWorld {
             .collect()
     }
 
-    fn layout_path(&self, id: FileId) -> FileResult<PathBuf> {
+    /// Where a layout file `id` is read from: the first layouts folder that has it.
+    pub fn layout_path(&self, id: FileId) -> FileResult<PathBuf> {
         let vpath = id.get().vpath();
         let rel = vpath.get_without_slash();
         // Layout modules and what sits beside them (a logo, a pattern) are readable; nothing else.
