@@ -23,10 +23,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()
         .suffix(".tmp")
         .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
-    if sync {
-        tmp.as_file().sync_all()?;
-    }
     let old = if sync {
+        tmp.as_file().sync_all()?;
         None
     } else {
         keep_old_version(path, dir)

@@ -189,7 +189,8 @@ impl Session {
         // Post-process everything in memory first: a failure here must not leave half the set.
         // The PDFs move out of `rendered` rather than being copied: at scale they are ~150 MB.
         let write_start = Instant::now();
-        let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+        // Each file with the output it belongs to.
+        let mut files: Vec<(Kind, PathBuf, Vec<u8>)> = Vec::new();
         for out in rendered.iter_mut().filter(|r| !r.unchanged) {
             let pdf = std::mem::take(&mut out.pdf);
             match out.kind {
@@ -199,6 +200,7 @@ impl Session {
                             if opts.impose {
                                 match print::impose::saddle(&pdf, &geometry) {
                                     Ok(imposed) => files.push((
+                                        out.kind,
                                         self.project.out.join("brochure-imposed.pdf"),
                                         imposed,
                                     )),
@@ -206,7 +208,7 @@ impl Session {
                                         .push(Diagnostic::error(format!("imposition failed: {e}"))),
                                 }
                             }
-                            files.push((self.project.out.join("brochure.pdf"), pdf));
+                            files.push((out.kind, self.project.out.join("brochure.pdf"), pdf));
                         }
                         Err(e) => {
                             report.push(Diagnostic::error(format!("print finishing failed: {e}")))
@@ -214,8 +216,9 @@ impl Session {
                     }
                 }
                 Kind::Slides => {
-                    files.push((self.project.out.join("slides.pdf"), pdf));
+                    files.push((out.kind, self.project.out.join("slides.pdf"), pdf));
                     files.push((
+                        out.kind,
                         self.project.out.join("slides.pdfpc"),
                         crate::notes::pdfpc(&out.document),
                     ));
@@ -227,7 +230,9 @@ impl Session {
             use rayon::prelude::*;
             let results: Vec<_> = files
                 .par_iter()
-                .map(|(path, bytes)| (path, output::write_if_changed(path, bytes, !opts.no_sync)))
+                .map(|(_, path, bytes)| {
+                    (path, output::write_if_changed(path, bytes, !opts.no_sync))
+                })
                 .collect();
             for (path, result) in results {
                 match result {
@@ -268,7 +273,7 @@ impl Session {
     fn remember(
         &self,
         rendered: &[Rendered],
-        files: &[(PathBuf, Vec<u8>)],
+        files: &[(Kind, PathBuf, Vec<u8>)],
         finishing: &str,
         failed: bool,
     ) {
@@ -278,14 +283,10 @@ impl Session {
             return;
         }
         for r in rendered.iter().filter(|r| !r.unchanged) {
-            let prefix = r.kind.name();
             let stamps: Option<Vec<_>> = files
                 .iter()
-                .filter(|(p, _)| {
-                    p.file_name()
-                        .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
-                })
-                .map(|(p, _)| Some((p.clone(), stamp(p)?)))
+                .filter(|(kind, _, _)| *kind == r.kind)
+                .map(|(_, p, _)| Some((p.clone(), stamp(p)?)))
                 .collect();
             match stamps {
                 Some(files) => {
