@@ -125,7 +125,8 @@ fn edit_latency(root: &Path, file: &Path, edit: Edit, pdfs: usize, runs: usize) 
         if let Some(path) = trace {
             typst_timing::disable();
             let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-            typst_timing::export_json(file, span_location).unwrap();
+            let mut sources = std::collections::HashMap::new();
+            typst_timing::export_json(file, |raw| span_location(&mut sources, raw)).unwrap();
         }
         if std::env::var_os("FOLIO_BENCH_VERBOSE").is_some() {
             eprintln!("  {:?}", outcome.timings);
@@ -154,20 +155,26 @@ fn edit_latency(root: &Path, file: &Path, edit: Edit, pdfs: usize, runs: usize) 
     median(times)
 }
 
-/// Where a span of a layout file points, for the trace.
-fn span_location(raw: std::num::NonZeroU64) -> (String, u32) {
+/// Where a span of a layout file points, for the trace. Each layout is read and parsed once.
+fn span_location(
+    sources: &mut std::collections::HashMap<typst::syntax::FileId, Option<typst::syntax::Source>>,
+    raw: std::num::NonZeroU64,
+) -> (String, u32) {
     let span = typst::syntax::Span::from_raw(raw);
     let Some(id) = span.id() else {
         return (String::new(), 0);
     };
     let rel = id.vpath().get_without_slash().to_string();
-    let Ok(text) = std::fs::read_to_string(repo().join("layouts").join(&rel)) else {
-        return (rel, 0);
-    };
-    let source = typst::syntax::Source::new(id, text);
+    let source = sources.entry(id).or_insert_with(|| {
+        let text = std::fs::read_to_string(repo().join("layouts").join(&rel)).ok()?;
+        Some(typst::syntax::Source::new(id, text))
+    });
     let line = source
-        .find(span)
-        .and_then(|n| source.lines().byte_to_line_column(n.offset()))
+        .as_ref()
+        .and_then(|s| {
+            s.find(span)
+                .and_then(|n| s.lines().byte_to_line_column(n.offset()))
+        })
         .map_or(0, |(l, _)| l as u32 + 1);
     (rel, line)
 }
