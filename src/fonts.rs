@@ -1,5 +1,15 @@
 //! Fonts: discovered once per process (the project's `fonts/`, folio's `fonts/`, then the
-//! system's, through typst-kit's fontdb scan) and checked against every character the content uses.
+//! system's, through typst-kit's fontdb scan) and checked against every character the content
+//! uses, face by face, the way typst will select them.
+//!
+//! **The fallback chain.** Several sources may hold a family of the same name: folio bundles
+//! *subsets* of Noto Serif/Sans CJK SC, and a Chinese desktop has the full fonts under the same
+//! names. typst selects one face per family name and variant, so a character the subset lacks
+//! would print as a blank (`.notdef`) even though the system's font has it. folio therefore
+//! renames each later source's copy of a family (`Noto Serif CJK SC · 2`, `· 3`, …) and hands the
+//! layouts the whole chain, first source first: a character missing from the bundled subset is
+//! drawn from the same family installed on the system, and one that no link of the chain has
+//! is an error at its YAML line before anything is rendered.
 
 use crate::content::Document;
 use crate::diag::{Diagnostic, Report, SourceMap};
@@ -7,31 +17,71 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::Mutex;
-use typst::text::FontBook;
+use typst::text::{FontBook, FontInfo, FontStretch, FontStyle, FontVariant, FontWeight};
 use typst_kit::fonts::FontStore;
 
 /// The fonts available to layouts, shared by every World of the process.
 pub struct Fonts {
     pub store: FontStore,
     pub dirs: Vec<PathBuf>,
+    /// For each family (lowercase), the names of its copies in source order: the family itself,
+    /// then the renamed copies from later sources.
+    chains: HashMap<String, Vec<String>>,
     /// Answers of `covers`, kept for the session: re-checking after an edit costs nothing.
     coverage: Mutex<HashMap<(String, char), bool>>,
 }
 
+/// The variants layouts use: regular text and bold (leads, titles, figures).
+pub const VARIANTS: [FontWeight; 2] = [FontWeight::REGULAR, FontWeight::BOLD];
+
+fn variant(weight: FontWeight) -> FontVariant {
+    FontVariant::new(FontStyle::Normal, weight, FontStretch::NORMAL)
+}
+
+/// The name of the `n`-th copy (0-based) of `family` in the chain.
+pub fn alias(family: &str, n: usize) -> String {
+    if n == 0 {
+        family.to_string()
+    } else {
+        format!("{family} · {}", n + 1)
+    }
+}
+
 impl Fonts {
-    /// Scans `dirs` in order, then the system's fonts (fonts found earlier win in typst's book
-    /// order, so a project's own font shadows the system's).
+    /// Scans `dirs` in order, then the system's fonts. A family found in an earlier source keeps
+    /// its name; its copies in later sources are renamed so typst can reach them as fallbacks.
     pub fn discover(dirs: &[PathBuf]) -> Arc<Fonts> {
-        let mut store = FontStore::new();
-        for dir in dirs {
-            store.extend(typst_kit::fonts::scan(dir));
-        }
+        let mut groups: Vec<Vec<(typst_kit::fonts::FontPath, FontInfo)>> = dirs
+            .iter()
+            .map(|d| typst_kit::fonts::scan(d).collect())
+            .collect();
         if std::env::var_os("FOLIO_NO_SYSTEM_FONTS").is_none() {
-            store.extend(typst_kit::fonts::system());
+            groups.push(typst_kit::fonts::system().collect());
+        }
+        let mut store = FontStore::new();
+        let mut chains: HashMap<String, Vec<String>> = HashMap::new();
+        for group in groups {
+            // The copy number of each family in this source, decided once per source.
+            let mut here: HashMap<String, String> = HashMap::new();
+            for (path, mut info) in group {
+                let key = info.family.to_lowercase();
+                let name = here
+                    .entry(key.clone())
+                    .or_insert_with(|| {
+                        let chain = chains.entry(key.clone()).or_default();
+                        let name = alias(&info.family, chain.len());
+                        chain.push(name.clone());
+                        name
+                    })
+                    .clone();
+                info.family = name;
+                store.push((path, info));
+            }
         }
         Arc::new(Fonts {
             store,
             dirs: dirs.to_vec(),
+            chains,
             coverage: Mutex::new(HashMap::new()),
         })
     }
@@ -41,27 +91,59 @@ impl Fonts {
     }
 
     pub fn has_family(&self, family: &str) -> bool {
-        self.book().contains_family(&family.to_lowercase())
+        self.chains.contains_key(&family.to_lowercase())
     }
 
-    /// Does any face of `family` have a glyph for `c`?
-    fn covers(&self, family: &str, c: char) -> bool {
-        let key = (family.to_string(), c);
-        if let Some(&known) = self.coverage.lock().unwrap().get(&key) {
+    /// The families typst tries, in order, for text set in `family`: the family and its copies
+    /// from later font sources. Empty when the family is not installed.
+    pub fn chain(&self, family: &str) -> Vec<String> {
+        self.chains
+            .get(&family.to_lowercase())
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Will typst draw `c` in `family`, at every weight layouts use? For each weight, typst
+    /// selects one face per name of the chain and takes the first that has the character.
+    pub fn covers(&self, family: &str, c: char) -> bool {
+        let key = (family.to_lowercase(), c);
+        if let Some(&known) = self
+            .coverage
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key)
+        {
             return known;
         }
         let book = self.book();
-        let covered = book
-            .select_family(&family.to_lowercase())
-            .filter_map(|i| book.info(i))
-            .any(|info| info.coverage.contains(c as u32));
-        self.coverage.lock().unwrap().insert(key, covered);
+        let chain = self.chain(family);
+        let covered = !chain.is_empty()
+            && VARIANTS.iter().all(|&w| {
+                chain.iter().any(|name| {
+                    book.select(&name.to_lowercase(), variant(w))
+                        .and_then(|i| book.info(i))
+                        .is_some_and(|info| info.coverage.contains(c as u32))
+                })
+            });
+        self.coverage
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(key, covered);
         covered
     }
 }
 
-/// Checks that the configured families exist and cover every character of the content.
-/// Characters no family covers are errors listed with where they occur.
+/// Characters that need no glyph of their own: spaces, controls and format characters (joiners,
+/// variation selectors, the byte-order mark), which typst shapes as nothing.
+pub fn needs_glyph(c: char) -> bool {
+    !(c.is_whitespace()
+        || c.is_control()
+        || matches!(c as u32, 0x200B..=0x200F | 0x2028..=0x202E | 0x2060..=0x206F | 0xFE00..=0xFE0F | 0xFEFF | 0xE0100..=0xE01EF))
+}
+
+/// Checks that the configured families exist and that every character of the content will be
+/// drawn by a face of their chains. Characters nothing covers are errors listed with where they
+/// occur.
 pub fn check_coverage(doc: &Document, fonts: &Fonts, sources: &SourceMap, report: &mut Report) {
     let families = [
         doc.settings.body_font.as_str(),
@@ -88,7 +170,7 @@ pub fn check_coverage(doc: &Document, fonts: &Fonts, sources: &SourceMap, report
     let mut seen: HashMap<char, bool> = HashMap::new();
     for (text, loc) in &doc.texts {
         for c in text.chars() {
-            if c.is_whitespace() || c.is_control() {
+            if !needs_glyph(c) {
                 continue;
             }
             let missing = *seen
@@ -109,11 +191,12 @@ pub fn check_coverage(doc: &Document, fonts: &Fonts, sources: &SourceMap, report
         } else {
             String::new()
         };
+        let chain: Vec<String> = families.iter().flat_map(|f| fonts.chain(f)).collect();
         report.push(
             Diagnostic::error(format!(
                 "character `{c}` (U+{:04X}) is not in the fonts {}{more}",
                 c as u32,
-                families.join(" / ")
+                chain.join(" / ")
             ))
             .at(sources, first)
             .hint("replace the character, or add a font that has it to fonts/ and name it in settings.fonts"),

@@ -9,6 +9,7 @@ pub mod output;
 pub mod photos;
 pub mod pipeline;
 pub mod print;
+pub mod profiles;
 pub mod project;
 pub mod render;
 

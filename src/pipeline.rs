@@ -9,7 +9,7 @@ use crate::photos::{self, PhotoSet};
 use crate::print;
 use crate::project::Project;
 use crate::render::data::{self, Geometry, Kind};
-use crate::render::{Rendered, Renderer};
+use crate::render::{Rendered, Renderer, inspect};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -150,16 +150,33 @@ impl Session {
             .collect();
         let step: &(dyn Fn(photos::PhotoProgress) + Sync) = &*self.progress;
         let finishing = format!("{:?} {:?}", opts.impose, geometry);
-        let results: Vec<Result<Rendered, Vec<Diagnostic>>> = std::thread::scope(|s| {
+        let chains = data::FontChains {
+            body: self.fonts.chain(&doc.settings.body_font),
+            heading: self.fonts.chain(&doc.settings.heading_font),
+        };
+        type Inspected = Result<(Rendered, Vec<inspect::Finding>), Vec<Diagnostic>>;
+        let results: Vec<Inspected> = std::thread::scope(|s| {
             let handles: Vec<_> = kinds
                 .iter()
                 .map(|&kind| {
-                    let data = data::build(&doc, kind, geometry, logo.is_some(), &sizes);
+                    let data = data::build(&doc, kind, geometry, &chains, logo.is_some(), &sizes);
                     let (photos, logo) = (photos.clone(), logo.clone());
                     let unless = (!opts.dry_run)
                         .then(|| self.still_written(kind, &finishing))
                         .flatten();
-                    s.spawn(move || self.renderer.render(kind, data, photos, logo, unless, step))
+                    // The pages are read for what a print shop would refuse on the same
+                    // thread, while the other output renders.
+                    let bleed_pt = match kind {
+                        Kind::Brochure => geometry.bleed * print::MM,
+                        Kind::Slides => 0.0,
+                    };
+                    s.spawn(move || {
+                        let r = self
+                            .renderer
+                            .render(kind, data, photos, logo, unless, step)?;
+                        let findings = inspect::inspect(&r.document, bleed_pt);
+                        Ok((r, findings))
+                    })
                 })
                 .collect();
             handles
@@ -174,8 +191,15 @@ impl Session {
         let mut rendered: Vec<Rendered> = Vec::new();
         for r in results {
             match r {
-                Ok(out) => {
+                Ok((out, findings)) => {
                     report.diagnostics.extend(out.warnings.iter().cloned());
+                    let what = match out.kind {
+                        Kind::Brochure => "brochure",
+                        Kind::Slides => "slides",
+                    };
+                    report
+                        .diagnostics
+                        .extend(inspect::diagnose(&findings, what, &doc, &sources));
                     rendered.push(out);
                 }
                 Err(errors) => report.diagnostics.extend(errors),

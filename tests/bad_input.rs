@@ -64,6 +64,23 @@ fn every_bad_project_fails_clearly_and_keeps_the_last_outputs() {
                     result.status.code()
                 ));
             }
+            // Messages speak the writer's language, never the parser's.
+            for jargon in [
+                "Option<",
+                "Vec<",
+                "DuplicateKeyPolicy",
+                "Options",
+                "untagged",
+                "serde",
+                "struct ",
+                "enum ",
+                "i64",
+                "f64",
+            ] {
+                if stderr.contains(jargon) {
+                    failures.push(format!("{name}: jargon `{jargon}` in\n{stderr}"));
+                }
+            }
             if stderr.contains("panicked") {
                 failures.push(format!("{name}: panic\n{stderr}"));
             }

@@ -78,7 +78,7 @@ proptest! {
         if let Some(doc) = loaded.document {
             let geometry = Geometry { trim: (210.0, 297.0), bleed: 3.0, marks: true };
             for kind in [Kind::Brochure, Kind::Slides] {
-                let bytes = data::build(&doc, kind, geometry, false, &[]);
+                let bytes = data::build(&doc, kind, geometry, &Default::default(), false, &[]);
                 prop_assert!(serde_json::from_slice::<serde_json::Value>(&bytes).is_ok());
             }
         } else {

@@ -213,7 +213,7 @@ impl Resolver<'_> {
         let closing = doc
             .closing
             .as_ref()
-            .map(|s| self.section(s, doc_file, None));
+            .map(|c| self.section(&c.as_section(), doc_file, None));
         let empty = |s: &Option<Section>| s.as_ref().is_none_or(|s| s.paragraphs.is_empty());
         if resolved.iter().all(|s| s.paragraphs.is_empty()) && empty(&intro) && empty(&closing) {
             self.report.push(
@@ -223,14 +223,15 @@ impl Resolver<'_> {
             );
         }
         self.unused_captions();
-        let notes = doc.notes.as_ref().map(|n| n.value.clone());
+        let notes = self.notes(&doc.notes, doc_file);
+        let (language, region) = self.language(&doc, doc_file);
         Some(Document {
             title,
             subtitle,
             organisation,
             year: doc.year.value,
-            language: doc.language.value.clone(),
-            region: doc.region.as_ref().map(|r| r.value.clone()),
+            language,
+            region,
             settings: settings.0,
             cover,
             logo,
@@ -261,6 +262,7 @@ impl Resolver<'_> {
                 rd.filter_map(|e| e.ok().map(|e| e.path()))
                     .filter(|p| {
                         p.is_file()
+                            && !is_stray(p)
                             && matches!(
                                 p.extension().and_then(|e| e.to_str()),
                                 Some("yaml" | "yml")
@@ -307,6 +309,59 @@ impl Resolver<'_> {
         }
         self.texts.push((value.clone(), loc));
         value
+    }
+
+    /// Speaker notes: any text, but no invisible control characters (they break the notes file).
+    fn notes(&mut self, n: &Option<Spanned<String>>, file: usize) -> Option<String> {
+        let n = n.as_ref()?;
+        if let Some(c) = n
+            .value
+            .chars()
+            .find(|c| c.is_control() && *c != '\n' && *c != '\t')
+        {
+            let loc = self.loc(&file, &n.referenced);
+            self.report.push(
+                Diagnostic::error(format!(
+                    "notes contain the invisible control character U+{:04X}",
+                    c as u32
+                ))
+                .at(&self.sources, loc)
+                .hint("delete it; it usually comes from copying text out of another program"),
+            );
+        }
+        Some(n.value.clone())
+    }
+
+    /// `language` and `region`, checked against what the layouts support.
+    fn language(&mut self, doc: &DocumentFile, file: usize) -> (String, Option<String>) {
+        let language = doc.language.value.trim().to_string();
+        if !LANGUAGES.contains(&language.as_str()) {
+            let loc = self.loc(&file, &doc.language.referenced);
+            self.report.push(
+                Diagnostic::error(format!("language `{language}` is not one folio supports"))
+                    .at(&self.sources, loc)
+                    .hint(format!(
+                        "write one of: {} (Chinese); the region says which script and conventions",
+                        LANGUAGES.join(", ")
+                    )),
+            );
+        }
+        let region = doc.region.as_ref().map(|r| {
+            let value = r.value.trim().to_lowercase();
+            if !REGIONS.contains(&value.as_str()) {
+                let loc = self.loc(&file, &r.referenced);
+                self.report.push(
+                    Diagnostic::error(format!("region `{}` is not one folio supports", r.value))
+                        .at(&self.sources, loc)
+                        .hint(format!(
+                            "write one of: {} (Simplified Chinese: mainland China, Singapore), or leave `region` out",
+                            REGIONS.join(", ")
+                        )),
+                );
+            }
+            value
+        });
+        (language, region)
     }
 
     fn settings(&mut self, doc: &DocumentFile, file: usize) -> (Settings, Option<PathBuf>) {
@@ -434,7 +489,7 @@ impl Resolver<'_> {
                     lead,
                     text,
                     slide,
-                    notes: p.notes.as_ref().map(|n| n.value.clone()),
+                    notes: self.notes(&p.notes, file),
                     slides: p.slides,
                     photos,
                 }
@@ -452,7 +507,7 @@ impl Resolver<'_> {
             figures,
             paragraphs,
             photos,
-            notes: s.notes.as_ref().map(|n| n.value.clone()),
+            notes: self.notes(&s.notes, file),
             slides: s.slides,
         }
     }
@@ -520,6 +575,7 @@ impl Resolver<'_> {
         std::fs::read_dir(dir)
             .ok()?
             .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| !is_stray(Path::new(n)))
             .map(|n| {
                 (
                     strsim::jaro_winkler(&n.to_lowercase(), &name.to_lowercase()),
@@ -564,7 +620,7 @@ impl Resolver<'_> {
             Some((cf, caption, credit, focus, notes, slides)) => {
                 photo.caption = Some(self.text(&caption, cf, "caption"));
                 photo.credit = credit.map(|c| self.text(&c, cf, "credit"));
-                photo.notes = notes.map(|n| n.value);
+                photo.notes = self.notes(&notes, cf);
                 photo.slides = slides;
                 if let Some(f) = focus {
                     match f.value.as_slice() {
@@ -623,6 +679,27 @@ impl Resolver<'_> {
             );
         }
     }
+}
+
+/// The languages and regions the layouts are made for (their labels and line-breaking rules).
+pub const LANGUAGES: &[&str] = &["zh"];
+pub const REGIONS: &[&str] = &["cn", "sg"];
+
+/// Files that are not content though they sit in `content/` or `photos/`: hidden files (macOS
+/// `._name` and `.DS_Store`, editors' `.name.swp`), editors' backups (`name~`, `#name#`) and the
+/// thumbnails Windows leaves behind.
+pub fn is_stray(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return true;
+    };
+    let lower = name.to_lowercase();
+    name.starts_with('.')
+        || name.ends_with('~')
+        || (name.starts_with('#') && name.ends_with('#'))
+        || lower == "thumbs.db"
+        || lower == "desktop.ini"
+        || lower.ends_with(".swp")
+        || lower.ends_with(".bak")
 }
 
 fn base_name(base: &Path) -> String {

@@ -27,7 +27,7 @@ pub struct DocumentFile {
     #[serde(default)]
     pub intro: Option<Section>,
     #[serde(default)]
-    pub closing: Option<Section>,
+    pub closing: Option<Closing>,
     /// Speaker notes for the title slide.
     #[serde(default)]
     pub notes: Option<Spanned<String>>,
@@ -155,6 +155,61 @@ pub struct Paragraph {
     /// Photos placed right after this paragraph.
     #[serde(default)]
     pub photos: Vec<Spanned<String>>,
+}
+
+/// The closing: printed on the back cover and as the deck's closing slide, which have no room
+/// for figures or photos (a section before it can hold them).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Closing {
+    #[serde(default)]
+    pub title: Option<Spanned<String>>,
+    #[serde(default)]
+    pub paragraphs: Vec<ClosingParagraph>,
+    #[serde(default)]
+    pub notes: Option<Spanned<String>>,
+    #[serde(default = "default_true")]
+    pub slides: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClosingParagraph {
+    #[serde(default)]
+    pub lead: Option<Spanned<String>>,
+    pub text: Spanned<String>,
+    #[serde(default)]
+    pub slide: Option<Spanned<SlideText>>,
+    #[serde(default)]
+    pub notes: Option<Spanned<String>>,
+    #[serde(default = "default_true")]
+    pub slides: bool,
+}
+
+impl Closing {
+    /// The closing as a section without figures or photos, so it resolves like one.
+    pub fn as_section(&self) -> Section {
+        Section {
+            id: None,
+            title: self.title.clone(),
+            figures: Vec::new(),
+            paragraphs: self
+                .paragraphs
+                .iter()
+                .map(|p| Paragraph {
+                    lead: p.lead.clone(),
+                    text: p.text.clone(),
+                    slide: p.slide.clone(),
+                    notes: p.notes.clone(),
+                    slides: p.slides,
+                    photos: Vec::new(),
+                })
+                .collect(),
+            photos: Vec::new(),
+            notes: self.notes.clone(),
+            slides: self.slides,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

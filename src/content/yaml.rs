@@ -34,8 +34,62 @@ pub fn read<T: DeserializeOwned>(
     })?;
     let text = decode_text(&bytes, name)?;
     let file = sources.add(name, text);
+    if let Some(line) = comment_as_value(sources.text(file)) {
+        let loc = sources.loc(file, line, 1);
+        let key = sources.text(file).lines().nth(line - 1).unwrap_or("");
+        let key = key
+            .trim()
+            .trim_start_matches("- ")
+            .split(':')
+            .next()
+            .unwrap_or("")
+            .trim();
+        return Err(Box::new(
+            Diagnostic::error(format!(
+                "`{key}` has no value: the text after it starts with #, which YAML reads as a comment"
+            ))
+            .at(sources, loc)
+            .hint("put the text in quotes, e.g. `subtitle: \"#1 ...\"`, or remove the key"),
+        ));
+    }
     let parsed = parse(sources, file)?;
     Ok((parsed, file))
+}
+
+/// The 1-based line of a `key: # ...` whose value is nothing but a comment: YAML reads it as
+/// an empty value, so text a writer meant (`subtitle: #1 in the region`) would silently vanish.
+/// A key whose value follows on the next, deeper lines (`intro:  # the introduction`) is fine.
+fn comment_as_value(text: &str) -> Option<usize> {
+    let lines: Vec<&str> = text.lines().collect();
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    for (i, line) in lines.iter().enumerate() {
+        let body = line.trim_start();
+        let body = body.strip_prefix("- ").unwrap_or(body);
+        let Some((key, rest)) = body.split_once(':') else {
+            continue;
+        };
+        let key_ok = !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '.');
+        if !key_ok
+            || !(rest.starts_with(" #") || rest.starts_with("\t#"))
+            || !rest.trim_start().starts_with('#')
+        {
+            continue;
+        }
+        let next = lines[i + 1..]
+            .iter()
+            .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+        let nested = next.is_some_and(|n| {
+            indent(n) > indent(line)
+                || (indent(n) == indent(line) && n.trim_start().starts_with("- "))
+        });
+        if !nested {
+            return Some(i + 1);
+        }
+    }
+    None
 }
 
 /// UTF-8 (with or without a BOM), CRLF or LF; anything else is an error with the line.
@@ -65,7 +119,7 @@ fn parse<T: DeserializeOwned>(sources: &SourceMap, file: usize) -> Result<T, Box
         duplicate_keys: DuplicateKeyPolicy::Error,
     };
     serde_saphyr::from_str_with_options::<T>(text, options).map_err(|err| {
-        let message = plain_message(&err);
+        let message = plain_words(&plain_message(&err));
         let loc = err
             .location()
             .filter(|l| l.line() > 0)
@@ -103,6 +157,75 @@ fn plain_message(err: &serde_saphyr::Error) -> String {
     } else {
         msg.to_string()
     }
+}
+
+/// The parser's message in the words of someone who writes YAML, not Rust: no type names,
+/// no parser options. Messages folio does not know are cleaned of the jargon they carry.
+pub fn plain_words(message: &str) -> String {
+    if message.contains("null into string") || message.contains("cannot deserialize null") {
+        return "this key has no value (a value starting with # is a YAML comment: put the text in quotes)".into();
+    }
+    if let Some(rest) = message.strip_prefix("duplicate mapping key") {
+        let key = rest
+            .trim_start_matches(':')
+            .split(", set ")
+            .next()
+            .unwrap_or("")
+            .trim();
+        return if key.is_empty() {
+            "a key appears twice in the same place".into()
+        } else {
+            format!("the key `{key}` appears twice in the same place")
+        };
+    }
+    if message.contains("did not match any variant") {
+        return "this value has the wrong form: `slide:` takes one text, or a list of texts with each item on a line starting with `- `".into();
+    }
+    if message.contains("!!binary") {
+        return "binary data (!!binary) cannot be used as text: write the text itself".into();
+    }
+    let mut out = message.to_string();
+    for (jargon, plain) in [
+        ("unit value", "an empty value"),
+        ("a sequence", "a list"),
+        ("expected i64", "expected a whole number"),
+        ("expected u64", "expected a whole number"),
+        ("expected u32", "expected a whole number"),
+        ("expected f64", "expected a number"),
+        ("expected a boolean", "expected true or false"),
+        ("expected a borrowed string", "expected a text"),
+        ("expected a string", "expected a text"),
+        ("map", "mapping"),
+        ("mappingping", "mapping"),
+    ] {
+        out = out.replace(jargon, plain);
+    }
+    for (ty, plain) in [
+        ("invalid i64", "this is not a whole number"),
+        ("invalid u64", "this is not a whole number"),
+        ("invalid u32", "this is not a whole number"),
+        ("invalid usize", "this is not a whole number"),
+        ("invalid f64", "this is not a number"),
+        ("invalid bool", "this is not true or false"),
+        ("i64", "whole number"),
+        ("u64", "whole number"),
+        ("u32", "whole number"),
+        ("usize", "whole number"),
+        ("f64", "number"),
+    ] {
+        out = out.replace(ty, plain);
+    }
+    // `expected struct Settings` and the like: the reader sees a mapping of keys.
+    if let Some(i) = out.find("expected struct ") {
+        out.truncate(i);
+        out.push_str("expected `key: value` lines");
+    }
+    for word in ["Option<", "Vec<", " enum ", "Options", "serde", "untagged"] {
+        if out.contains(word) {
+            return "this value has the wrong form".into();
+        }
+    }
+    out
 }
 
 /// One line saying what to do, for the mistakes people actually make.
@@ -143,15 +266,18 @@ fn hint_for(message: &str, text: &str, loc: Option<Loc>) -> Option<String> {
         let field = message.split('`').nth(1).unwrap_or("it");
         return Some(format!("add `{field}:` with a value here"));
     }
-    if message.contains("duplicate") {
+    if message.contains("no value (a value starting with #") {
+        return Some("write the value after the colon; if it starts with #, put it in quotes: `title: \"#1 ...\"`".into());
+    }
+    if message.contains("appears twice") {
         return Some("each key may appear once: remove or rename the repeated one".into());
     }
-    if message.contains("expected sequence") {
+    if message.contains("expected sequence") || message.contains("expected a list") {
         return Some(
             "this key takes a list: put each item on its own line starting with `- `".into(),
         );
     }
-    if message.contains("expected mapping") {
+    if message.contains("expected mapping") || message.contains("key: value") {
         return Some("this key takes `name: value` pairs on their own lines".into());
     }
     if message.contains("invalid type") {

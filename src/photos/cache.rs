@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 /// Bump when the resampling changes, so old entries are not reused.
 /// 2: jpeg-encoder with fitted Huffman tables; 4:2:0 for screens.
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 pub struct DiskCache {
     dir: Option<PathBuf>,

@@ -20,6 +20,8 @@ pub struct Probe {
     pub format: ImageFormat,
     /// True when the stored pixels need rotating or flipping to be shown upright.
     pub reoriented: bool,
+    /// A CMYK JPEG: converted to RGB for every output, never embedded as it is.
+    pub cmyk: bool,
 }
 
 /// A photo problem, phrased for the person who manages the photos.
@@ -84,6 +86,12 @@ fn reader<'a>(
     name: &str,
     limited: bool,
 ) -> Result<ImageReader<Cursor<&'a [u8]>>, PhotoError> {
+    if let Some(kind) = heif_kind(bytes) {
+        return Err(err(
+            format!("photo {name} is a {kind} file; folio takes JPEG, PNG or WebP"),
+            "convert it to JPEG: open it in Photos or Preview and export as JPEG, or run `heif-convert photo.heic photo.jpg` (Debian's libheif-examples); on an iPhone, Settings → Camera → Formats → Most Compatible takes JPEGs from then on",
+        ));
+    }
     let mut r = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| err(format!("cannot read photo {name}: {e}"), "check the file"))?;
@@ -133,12 +141,37 @@ pub fn probe(bytes: &[u8], name: &str) -> Result<Probe, PhotoError> {
         Rotate90 | Rotate270 | Rotate90FlipH | Rotate270FlipH
     );
     let (width, height) = if swap { (h, w) } else { (w, h) };
+    let cmyk = format == ImageFormat::Jpeg
+        && super::wrap::jpeg_info(bytes).is_some_and(|i| i.components == 4);
     Ok(Probe {
         width,
         height,
         format,
         reoriented: orientation != NoTransforms,
+        cmyk,
     })
+}
+
+/// HEIC (phones' photos) and AVIF are ISO media files: a `ftyp` box naming the brand.
+fn heif_kind(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.get(4..8) != Some(b"ftyp") {
+        return None;
+    }
+    let size = u32::from_be_bytes(bytes.get(0..4)?.try_into().ok()?) as usize;
+    let brands = bytes.get(8..size.clamp(12, 64).min(bytes.len()))?;
+    let has = |b: &[u8]| brands.chunks(4).any(|c| c == b);
+    if has(b"avif") || has(b"avis") {
+        Some("AVIF")
+    } else if [
+        b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1",
+    ]
+    .iter()
+    .any(|b| has(*b))
+    {
+        Some("HEIC (HEIF)")
+    } else {
+        None
+    }
 }
 
 /// A complete JPEG ends with the EOI marker (some cameras append data after it).
@@ -190,6 +223,7 @@ pub struct Decoded {
 
 pub fn decode(bytes: &[u8], name: &str) -> Result<Decoded, PhotoError> {
     let r = reader(bytes, name, true)?;
+    let format = r.format();
     let mut decoder = r.into_decoder().map_err(|e| decode_error(e, name))?;
     let (w, h) = decoder.dimensions();
     check_size(w, h, name)?;
@@ -197,7 +231,146 @@ pub fn decode(bytes: &[u8], name: &str) -> Result<Decoded, PhotoError> {
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| decode_error(e, name))?;
+    let info = (format == Some(ImageFormat::Jpeg))
+        .then(|| super::wrap::jpeg_info(bytes))
+        .flatten();
+    let mut image = match info {
+        Some(ref info) if info.components == 4 => {
+            drop(decoder);
+            DynamicImage::ImageRgb8(cmyk_to_srgb(bytes, name, info)?)
+        }
+        _ => DynamicImage::from_decoder(decoder).map_err(|e| decode_error(e, name))?,
+    };
     image.apply_orientation(orientation);
+    // A CMYK photo is sRGB now; its own profile no longer describes the pixels.
+    let icc = if info.as_ref().is_some_and(|i| i.components == 4) {
+        None
+    } else {
+        icc
+    };
     Ok(Decoded { image, icc })
+}
+
+/// A CMYK JPEG as sRGB pixels, through its own ICC profile, or FOGRA39 (coated offset, the
+/// usual press) when it has none. Adobe's tools store CMYK inverted and say so in an APP14
+/// marker; other writers store it as it is.
+fn cmyk_to_srgb(
+    bytes: &[u8],
+    name: &str,
+    info: &super::wrap::JpegInfo,
+) -> Result<image::RgbImage, PhotoError> {
+    use zune_core::bytestream::ZCursor;
+    use zune_core::colorspace::ColorSpace;
+    use zune_core::options::DecoderOptions;
+    let options = DecoderOptions::default()
+        .jpeg_set_out_colorspace(ColorSpace::CMYK)
+        .set_max_width(MAX_SIDE as usize)
+        .set_max_height(MAX_SIDE as usize);
+    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(bytes), options);
+    let mut cmyk = decoder.decode().map_err(|e| {
+        err(
+            format!("photo {name} is damaged and cannot be decoded: {e:?}"),
+            "export or copy the photo again; the file may be truncated",
+        )
+    })?;
+    let (w, h) = decoder
+        .dimensions()
+        .map(|(w, h)| (w as u32, h as u32))
+        .unwrap_or((info.width, info.height));
+    if cmyk.len() != (w as usize) * (h as usize) * 4 {
+        return Err(err(
+            format!("photo {name} is a CMYK JPEG folio cannot read"),
+            "export it again as an RGB JPEG",
+        ));
+    }
+    if info.adobe {
+        cmyk.iter_mut().for_each(|v| *v = 255 - *v);
+    }
+    let own = info
+        .icc
+        .as_deref()
+        .filter(|p| p.get(16..20) == Some(b"CMYK"))
+        .and_then(|p| moxcms::ColorProfile::new_from_slice(p).ok());
+    let source = match own {
+        Some(p) => p,
+        None => {
+            moxcms::ColorProfile::new_from_slice(crate::profiles::CMYK_DEFAULT).map_err(|_| {
+                err(
+                    format!("photo {name}: folio's CMYK profile did not load"),
+                    "report this",
+                )
+            })?
+        }
+    };
+    let transform = source
+        .create_transform_8bit(
+            moxcms::Layout::Rgba,
+            &moxcms::ColorProfile::new_srgb(),
+            moxcms::Layout::Rgb,
+            moxcms::TransformOptions::default(),
+        )
+        .map_err(|e| {
+            err(
+                format!("photo {name}: its CMYK profile cannot be used ({e:?})"),
+                "export it again as an RGB JPEG",
+            )
+        })?;
+    let mut rgb = vec![0u8; (w as usize) * (h as usize) * 3];
+    transform.transform(&cmyk, &mut rgb).map_err(|e| {
+        err(
+            format!("photo {name}: colour conversion failed ({e:?})"),
+            "export it again as an RGB JPEG",
+        )
+    })?;
+    image::RgbImage::from_raw(w, h, rgb).ok_or_else(|| {
+        err(
+            format!("photo {name} has an unexpected size"),
+            "export it again as an RGB JPEG",
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cmyk_jpeg(pixel: [u8; 4]) -> Vec<u8> {
+        let data: Vec<u8> = (0..32 * 16).flat_map(|_| pixel).collect();
+        let mut out = Vec::new();
+        // jpeg-encoder stores CMYK inverted with an Adobe APP14 marker, as Photoshop does.
+        jpeg_encoder::Encoder::new(&mut out, 95)
+            .encode(&data, 32, 16, jpeg_encoder::ColorType::Cmyk)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn cmyk_photos_become_srgb_through_a_press_profile() {
+        let cyan = decode(&cmyk_jpeg([255, 0, 0, 0]), "cyan.jpg").unwrap();
+        let p = cyan.image.to_rgb8().get_pixel(8, 8).0;
+        assert!(
+            p[0] < 90 && p[1] > 120 && p[2] > 190,
+            "cyan ink printed as {p:?}"
+        );
+        let paper = decode(&cmyk_jpeg([0, 0, 0, 0]), "paper.jpg").unwrap();
+        let p = paper.image.to_rgb8().get_pixel(8, 8).0;
+        assert!(p.iter().all(|&c| c > 235), "no ink printed as {p:?}");
+        assert!(
+            cyan.icc.is_none(),
+            "the CMYK profile no longer describes RGB pixels"
+        );
+        assert!(probe(&cmyk_jpeg([0, 0, 0, 0]), "x.jpg").unwrap().cmyk);
+    }
+
+    #[test]
+    fn phone_formats_are_named_with_how_to_convert() {
+        let heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic\0\0\0\0";
+        let e = probe(heic, "IMG_1.HEIC").unwrap_err();
+        assert!(
+            e.message.contains("HEIC") && e.hint.contains("JPEG"),
+            "{e:?}"
+        );
+        let avif = b"\0\0\0\x1cftypavif\0\0\0\0avifmif1miaf\0\0\0\0";
+        assert!(probe(avif, "a.avif").unwrap_err().message.contains("AVIF"));
+    }
 }

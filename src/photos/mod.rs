@@ -161,6 +161,7 @@ impl PhotoSet {
                             height: 1,
                             format: image::ImageFormat::Png,
                             reoriented: false,
+                            cmyk: false,
                         },
                     });
                 }
@@ -341,7 +342,8 @@ impl Plan {
         let pass_through = small_enough
             && whole
             && src.probe.format == image::ImageFormat::Jpeg
-            && !src.probe.reoriented;
+            && !src.probe.reoriented
+            && !src.probe.cmyk;
         Plan {
             crop,
             out,

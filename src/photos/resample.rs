@@ -58,6 +58,7 @@ pub fn render(
 ) -> Result<Vec<u8>, String> {
     let rgb = match &src.image {
         DynamicImage::ImageRgb8(_) => None,
+        other if other.color().has_alpha() => Some(DynamicImage::ImageRgb8(on_white(other))),
         other => Some(DynamicImage::ImageRgb8(other.to_rgb8())),
     };
     let source = rgb.as_ref().unwrap_or(&src.image);
@@ -82,7 +83,9 @@ pub fn render(
     });
     // Tables fitted to the photo: a few percent smaller for the same pixels.
     enc.set_optimized_huffman_tables(true);
-    if let Some(icc) = &src.icc {
+    // The pixels are RGB now: only an RGB profile describes them (a CMYK or grey photo's
+    // profile does not; untagged RGB is read as sRGB).
+    if let Some(icc) = src.icc.as_ref().filter(|p| p.get(16..20) == Some(b"RGB ")) {
         // An encoder that cannot embed it still writes sRGB-like data; losing the tag is not fatal.
         let _ = enc.add_icc_profile(icc);
     }
@@ -95,9 +98,31 @@ pub fn render(
     Ok(bytes)
 }
 
+/// A photo with transparency (a logo, a cut-out) as it prints on paper: JPEG has no alpha, so
+/// transparent pixels become white rather than whatever colour they happen to hold.
+fn on_white(image: &DynamicImage) -> image::RgbImage {
+    let rgba = image.to_rgba8();
+    image::RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
+        let [r, g, b, a] = rgba.get_pixel(x, y).0;
+        let a = a as u32;
+        let mix = |c: u8| ((c as u32 * a + 255 * (255 - a) + 127) / 255) as u8;
+        image::Rgb([mix(r), mix(g), mix(b)])
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn transparent_pixels_print_as_white() {
+        let mut img = image::RgbaImage::new(2, 1);
+        img.put_pixel(0, 0, image::Rgba([0, 0, 0, 0]));
+        img.put_pixel(1, 0, image::Rgba([0, 0, 0, 255]));
+        let out = on_white(&DynamicImage::ImageRgba8(img));
+        assert_eq!(out.get_pixel(0, 0).0, [255, 255, 255]);
+        assert_eq!(out.get_pixel(1, 0).0, [0, 0, 0]);
+    }
 
     #[test]
     fn crop_keeps_the_aspect_and_the_focus() {
@@ -126,7 +151,8 @@ mod tests {
         });
         let src = Decoded {
             image: DynamicImage::ImageRgb8(gradient),
-            icc: Some(b"not checked by the encoder".to_vec()),
+            // An RGB profile's header (the encoder does not check the rest).
+            icc: Some([&[0u8; 16][..], b"RGB ", &[0u8; 108][..]].concat()),
         };
         for (encoding, sampling) in [(Encoding::Print, 0x11), (Encoding::Screen, 0x22)] {
             let jpeg = render(&src, (8, 8, 48, 32), (24, 16), encoding).unwrap();

@@ -2,12 +2,12 @@
 //! with `json("/data.json")`. Content is data, never code: strings here are shown as text.
 //! The fields are documented in `layouts/README.md`; bump `VERSION` when they change.
 
-use super::typography::cjk_punctuation as t;
+use super::typography::clean as t;
 use crate::content::model::SlideText;
 use crate::content::{Document, Paragraph, Section};
 use serde_json::{Value, json};
 
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// Which product a data file is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -56,11 +56,19 @@ impl Geometry {
     }
 }
 
+/// The font families layouts set text in, each with its fallbacks (see `fonts.rs`).
+#[derive(Debug, Clone, Default)]
+pub struct FontChains {
+    pub body: Vec<String>,
+    pub heading: Vec<String>,
+}
+
 /// `sizes`: each photo's upright size in pixels, so layouts can keep its proportions.
 pub fn build(
     doc: &Document,
     kind: Kind,
     geometry: Geometry,
+    fonts: &FontChains,
     has_logo: bool,
     sizes: &[(u32, u32)],
 ) -> Vec<u8> {
@@ -78,7 +86,7 @@ pub fn build(
                 "width": sizes.get(i).map_or(1, |s| s.0),
                 "height": sizes.get(i).map_or(1, |s| s.1),
                 "caption": p.caption.as_deref().map(t),
-                "credit": p.credit,
+                "credit": p.credit.as_deref().map(t),
                 "notes": p.notes,
                 "slides": p.slides,
             })
@@ -109,8 +117,8 @@ pub fn build(
             "primary": s.primary,
             "accent": s.accent,
             "paper": s.paper,
-            "body-font": s.body_font,
-            "heading-font": s.heading_font,
+            "body-font": chain(&fonts.body, &s.body_font),
+            "heading-font": chain(&fonts.heading, &s.heading_font),
             "logo": if has_logo { Some("/folio/logo") } else { None },
         },
         "cover": doc.cover.map(|i| photos[i].clone()),
@@ -120,6 +128,15 @@ pub fn build(
         "photos": photos,
     });
     serde_json::to_vec(&data).expect("JSON of plain values")
+}
+
+/// A family's fallback chain; the family alone when the fonts were not asked.
+fn chain(chain: &[String], family: &str) -> Vec<String> {
+    if chain.is_empty() {
+        vec![family.to_string()]
+    } else {
+        chain.to_vec()
+    }
 }
 
 /// Sections and paragraphs carry their photos' whole records, not ids: a layout then never

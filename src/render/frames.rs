@@ -100,6 +100,48 @@ pub fn low_resolution(
     out
 }
 
+/// Share of a photo a frame must keep before folio says the crop is heavy.
+pub const MIN_KEPT: f64 = 0.5;
+
+/// Warnings for photos that a frame crops to less than half of the picture (a tall photo on a
+/// wide slide), naming the photo and the pages.
+pub fn heavy_crops(doc: &PagedDocument, world: &FolioWorld, photos: &PhotoSet) -> Vec<Diagnostic> {
+    let placed = labelled(doc, "folio-photo");
+    let mut worst: std::collections::BTreeMap<usize, (f64, Vec<usize>)> = Default::default();
+    for (req, _) in world.used() {
+        let src = &photos.sources[req.photo];
+        let (w, h) = (src.probe.width, src.probe.height);
+        let aspect = req.width as f64 / req.height as f64;
+        let (_, _, cw, ch) = crate::photos::resample::crop_box(w, h, aspect, src.focus);
+        let kept = (cw as f64 * ch as f64) / (w as f64 * h as f64);
+        if kept >= MIN_KEPT {
+            continue;
+        }
+        let pages = placed.iter().filter(|(_, v)| match v {
+            Value::Str(s) => s.strip_prefix("/folio/photos/").and_then(Request::parse) == Some(req),
+            _ => false,
+        });
+        let entry = worst.entry(req.photo).or_insert((1.0, Vec::new()));
+        entry.0 = entry.0.min(kept);
+        entry.1.extend(pages.map(|(p, _)| p + 1));
+    }
+    worst
+        .into_iter()
+        .map(|(photo, (kept, mut pages))| {
+            pages.sort();
+            pages.dedup();
+            let pages: Vec<String> = pages.iter().map(|p| p.to_string()).collect();
+            Diagnostic::warning(format!(
+                "photo {} is cropped to {:.0}% of the picture on slide {}",
+                photos.sources[photo].name,
+                kept * 100.0,
+                if pages.is_empty() { "?".into() } else { pages.join(", ") }
+            ))
+            .hint("set `focus: [x, y]` in photos/captions.yaml to keep the important part in view, or `slides: false` to keep the photo off the slides")
+        })
+        .collect()
+}
+
 /// Values of `#metadata(..) <label>` elements, with their page (0-based).
 fn labelled(doc: &PagedDocument, name: &str) -> Vec<(usize, Value)> {
     let introspector = doc.introspector();

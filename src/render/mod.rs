@@ -5,7 +5,8 @@
 
 pub mod data;
 pub mod frames;
-mod typography;
+pub mod inspect;
+pub mod typography;
 pub mod world;
 
 use crate::diag::Diagnostic;
@@ -94,6 +95,9 @@ impl Renderer {
         };
         let compile = start.elapsed();
         let mut warnings = self.convert(world, &typst_warnings);
+        if kind == Kind::Slides {
+            warnings.extend(frames::heavy_crops(&document, world, &photos));
+        }
         if kind == Kind::Brochure {
             warnings.extend(frames::low_resolution(
                 &document,

@@ -22,6 +22,22 @@ fn full_width(c: char) -> Option<char> {
     })
 }
 
+/// The whole clean-up: line and paragraph separators become plain line breaks, then CJK
+/// punctuation.
+pub fn clean(text: &str) -> String {
+    cjk_punctuation(&line_breaks(text))
+}
+
+/// Unicode's LINE SEPARATOR and PARAGRAPH SEPARATOR (which word processors put in copied text)
+/// and NEXT LINE become `\n`, which layouts show as a line break: typst lays the separators
+/// out as ordinary characters of zero width, and the line before one can overrun its frame.
+pub fn line_breaks(text: &str) -> String {
+    if !text.contains(['\u{2028}', '\u{2029}', '\u{85}']) {
+        return text.to_string();
+    }
+    text.replace(['\u{2028}', '\u{2029}', '\u{85}'], "\n")
+}
+
 /// Converts ASCII `, ; : ! ? ( )` next to a CJK character into full-width punctuation.
 pub fn cjk_punctuation(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();

@@ -77,7 +77,7 @@ case("missing-document", ["content/document.yaml is missing"], doc=None)
 case("unknown-key-in-section", ["content/01-first.yaml:2", "did you mean `paragraphs`"], sections={"01-first.yaml": "title: 第一部分\nparagraph:\n  - text: 正文。\n"})
 case("missing-paragraph-text", ["content/01-first.yaml:3", "missing field `text`"], sections={"01-first.yaml": "title: 第一部分\nparagraphs:\n  - lead: 只有引语。\n"})
 case("wrong-type-paragraphs", ["content/01-first.yaml:2", "expected sequence", "list"], sections={"01-first.yaml": "title: 第一部分\nparagraphs: 这是一段正文。\n"})
-case("duplicate-key", ["content/document.yaml:4", "duplicate"], doc=DOC + "title: 又一个标题\n")
+case("duplicate-key", ["content/document.yaml:4", "the key `title` appears twice"], doc=DOC + "title: 又一个标题\n")
 case("duplicate-ids", ["content/02-second.yaml:1", "duplicate section id `same`"],
      sections={"01-first.yaml": "id: same\n" + SECTION, "02-second.yaml": "id: same\n" + SECTION})
 case("empty-document", ["no paragraphs"], sections={})
@@ -105,6 +105,20 @@ case("bad-focus", ["photos/captions.yaml:3", "focus"], sections={"01-first.yaml"
      photos={"photo.jpg": jpeg}, captions="photo.jpg:\n  caption: 图注\n  focus: [2, 0.5]\n")
 case("caption-unknown-key", ["photos/captions.yaml:2", "did you mean `caption`"], sections={"01-first.yaml": SECTION + "    photos: [photo.jpg]\n"},
      photos={"photo.jpg": jpeg}, captions="photo.jpg:\n  captoin: 图注\n")
+
+# Values and settings a person gets wrong, answered in their words (issue 10).
+case("language-unsupported", ["content/document.yaml:4", "language `zh-Hant`", "write one of: zh"], doc=DOC + "language: zh-Hant\n")
+case("region-unknown", ["content/document.yaml:5", "region `xx`", "cn, sg"], doc=DOC + "language: zh\nregion: xx\n")
+case("hash-value", ["content/document.yaml:4", "`subtitle` has no value", "starts with #, which YAML reads as a comment", "put the text in quotes"], doc=DOC + "subtitle: #1 的年度报告\n")
+case("slide-wrong-form", ["content/01-first.yaml:6", "`slide:` takes one text, or a list of texts"],
+     sections={"01-first.yaml": SECTION + "    slide:\n      a: b\n"})
+case("control-character-notes", ["content/01-first.yaml:5", "notes contain the invisible control character U+0007"],
+     sections={"01-first.yaml": SECTION + "    notes: \"讲稿\\a\"\n"})
+case("closing-photos", ["content/document.yaml:7", "unknown field `photos`"], doc=DOC + "closing:\n  paragraphs:\n    - text: 结语。\n  photos: [a.jpg]\n")
+with_photo("heic-photo", ["content/01-first.yaml:5", "HEIC", "convert it to JPEG"],
+           b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64, "IMG_0001.heic")
+with_photo("avif-photo", ["content/01-first.yaml:5", "AVIF", "convert it to JPEG"],
+           b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1miaf" + b"\x00" * 64, "photo.avif")
 
 # Edge cases that must build: a BOM and Windows line ends.
 case("bom", None, doc="\ufeff" + DOC, sections={"01-first.yaml": "\ufeff" + SECTION}, base=EDGE)

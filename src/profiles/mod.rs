@@ -1,0 +1,4 @@
+//! Colour profiles folio carries (see README.md here for their source and licence).
+
+/// FOGRA39 (ISO coated v2, 300 %): what an untagged CMYK photo is assumed to be made for.
+pub const CMYK_DEFAULT: &[u8] = include_bytes!("ISOcoated_v2_300_mth.icc");
