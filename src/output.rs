@@ -23,6 +23,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()
         .suffix(".tmp")
         .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
+    set_usual_permissions(tmp.as_file(), path);
     let old = if sync {
         tmp.as_file().sync_all()?;
         None
@@ -36,6 +37,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()
         });
     }
     Ok(())
+}
+
+/// A temporary file is private (0600); the output it becomes should be as readable as any file
+/// the user makes: the permissions of the file it replaces, or rw-r--r--. A web server or a
+/// colleague on a shared drive can then read it.
+fn set_usual_permissions(file: &std::fs::File, path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
+        let _ = file.set_permissions(std::fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    let _ = (file, path);
 }
 
 /// A second name for the current version of `path`, if it has one and the folder allows it.
@@ -86,6 +101,15 @@ mod tests {
         write_atomic(&path, b"first", true).unwrap();
         write_atomic(&path, b"second", false).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"second");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(
+                mode, 0o644,
+                "outputs are readable by others, as files people make are"
+            );
+        }
         // The background deletion finishes promptly; a stale one is swept up on the next start.
         let others = || {
             std::fs::read_dir(dir.path())

@@ -170,15 +170,24 @@ fn build(session: &Session, opts: &Options, why: &str) {
     eprintln!("[{clock}] {why}: {result} in {ms} ms");
 }
 
+/// The local wall-clock time, as the person at the terminal reads it.
 fn clock() -> String {
-    let secs = std::time::SystemTime::now()
+    let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
+        .map(|d| d.as_secs() as libc::time_t)
         .unwrap_or(0);
-    format!(
-        "{:02}:{:02}:{:02}",
-        secs / 3600 % 24,
-        secs / 60 % 60,
-        secs % 60
-    )
+    // SAFETY: localtime_r only writes the `tm` it is given; a zeroed `tm` is a valid value.
+    let tm = unsafe {
+        let mut tm: libc::tm = std::mem::zeroed();
+        if libc::localtime_r(&now, &mut tm).is_null() {
+            return format!(
+                "{:02}:{:02}:{:02} UTC",
+                now / 3600 % 24,
+                now / 60 % 60,
+                now % 60
+            );
+        }
+        tm
+    };
+    format!("{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec)
 }
