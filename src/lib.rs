@@ -9,9 +9,11 @@ pub mod output;
 pub mod photos;
 pub mod pipeline;
 pub mod print;
+pub mod products;
 pub mod profiles;
 pub mod project;
 pub mod render;
+pub mod unchanged;
 
 pub use pipeline::{Options, Outcome, Session};
-pub use render::data::Kind;
+pub use products::{Kind, OutFile};

@@ -1,19 +1,21 @@
-//! The whole run, used by every command: check the content, photos and fonts; render the
-//! outputs; write them only when everything succeeded. A failed run leaves `out/` untouched.
+//! The whole run, used by every command, in named steps: `check` the content, photos and fonts;
+//! `render` the outputs (and read their pages); `finish` each output into its files in memory;
+//! `write` them, only when everything succeeded. A failed run leaves `out/` untouched.
 
 use crate::content::{self, Document, Trim};
 use crate::diag::{Diagnostic, Report, SourceMap};
 use crate::fonts::{self, Fonts};
 use crate::output;
 use crate::photos::{self, PhotoSet};
-use crate::print;
+use crate::print::{self, Geometry};
+use crate::products::{Kind, OutFile};
 use crate::project::Project;
-use crate::render::data::{self, Geometry, Kind};
+use crate::render::data::{self, FontChains};
 use crate::render::{Rendered, Renderer, inspect};
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime};
+use crate::unchanged::{self, Finishing};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// What to build and how; command-line flags override the content's settings.
 #[derive(Debug, Clone, Default)]
@@ -22,7 +24,7 @@ pub struct Options {
     pub trim: Option<Trim>,
     pub no_marks: bool,
     pub impose: bool,
-    /// Render but write nothing (`folio check`).
+    /// Render but write nothing (`folio check`); the photo cache is read, not written.
     pub dry_run: bool,
     /// Skip flushing outputs to disk before renaming them into place, and free the versions
     /// they replace in the background (the watch loop).
@@ -40,25 +42,7 @@ pub struct Session {
     memory: photos::Memory,
     pub progress: Progress,
     /// What this session last wrote for each output.
-    written: Mutex<HashMap<Kind, Written>>,
-}
-
-/// One output as this session last wrote it. When a later run lays out the same pages and the
-/// files are still as written, the output is neither exported nor written again: in watch mode
-/// a change that only touches the brochure (the middle of a paragraph, say) re-exports only it.
-struct Written {
-    pages: u128,
-    /// Everything besides the pages that shapes the files: imposition and the bleed.
-    finishing: String,
-    files: Vec<(PathBuf, Stamp)>,
-}
-
-/// A file's size and modification time, to notice a file changed or deleted by someone else.
-type Stamp = (u64, Option<SystemTime>);
-
-fn stamp(path: &Path) -> Option<Stamp> {
-    let m = std::fs::metadata(path).ok()?;
-    Some((m.len(), m.modified().ok()))
+    written: unchanged::Memory,
 }
 
 /// The result of one run.
@@ -78,6 +62,20 @@ pub struct Timings {
     pub write: Duration,
 }
 
+/// The content, checked and ready to render.
+struct Checked {
+    doc: Document,
+    photos: Arc<PhotoSet>,
+    logo: Option<Vec<u8>>,
+}
+
+/// One file of an output, post-processed in memory and waiting to be written.
+struct File {
+    of: OutFile,
+    path: PathBuf,
+    bytes: Vec<u8>,
+}
+
 impl Session {
     pub fn new(project: Project) -> Session {
         let fonts = Fonts::discover(&project.font_dirs);
@@ -93,34 +91,71 @@ impl Session {
         }
     }
 
+    /// The path of an output file in this session's output folder.
+    pub fn path(&self, file: OutFile) -> PathBuf {
+        self.project.out.join(file.file_name())
+    }
+
     pub fn run(&self, opts: &Options) -> Outcome {
         let start = Instant::now();
-        let mut timings = Timings::default();
-        let loaded = content::load(&self.project);
-        let sources = loaded.sources;
-        let mut report = loaded.report;
-        let fail = |sources, report, timings| Outcome {
-            sources,
-            report,
+        let mut outcome = Outcome {
+            sources: SourceMap::default(),
+            report: Report::default(),
             written: Vec::new(),
             rendered: Vec::new(),
-            timings,
+            timings: Timings::default(),
         };
-        let Some(doc) = loaded.document else {
-            timings.check = start.elapsed();
-            return fail(sources, report, timings);
+        let checked = self.check(opts, &mut outcome);
+        outcome.timings.check = start.elapsed();
+        let Some(checked) = checked else {
+            return outcome;
         };
-        fonts::check_coverage(&doc, &self.fonts, &sources, &mut report);
-        let cache = (!opts.dry_run).then(|| self.project.cache_dir());
+
+        let render_start = Instant::now();
+        let finishing = Finishing {
+            impose: opts.impose,
+            geometry: self.geometry(&checked.doc, opts),
+        };
+        self.render(&checked, opts, finishing, &mut outcome);
+        outcome.timings.render = render_start.elapsed();
+        if outcome.report.has_errors() {
+            return outcome;
+        }
+
+        let write_start = Instant::now();
+        // Post-process everything in memory first: a failure here must not leave half the set.
+        let files: Vec<File> = Kind::ALL
+            .iter()
+            .flat_map(|&kind| self.finish(kind, finishing, &mut outcome))
+            .collect();
+        if !opts.dry_run && !outcome.report.has_errors() {
+            self.write(&files, opts, &mut outcome);
+            self.remember(&files, finishing, &outcome);
+        }
+        outcome.timings.write = write_start.elapsed();
+        outcome
+    }
+
+    /// Content, fonts, photos and logo: everything that can be known before rendering.
+    fn check(&self, opts: &Options, outcome: &mut Outcome) -> Option<Checked> {
+        let loaded = content::load(&self.project);
+        outcome.sources = loaded.sources;
+        outcome.report = loaded.report;
+        let doc = loaded.document?;
+        let (sources, report) = (&outcome.sources, &mut outcome.report);
+        fonts::check_coverage(&doc, &self.fonts, sources, report);
+        let cache = photos::cache::DiskCache::new(Some(self.project.cache_dir()), !opts.dry_run);
         let photos = Arc::new(PhotoSet::load(
             &doc,
-            &sources,
-            &mut report,
+            sources,
+            report,
             cache,
             self.memory.clone(),
         ));
-        let logo = match &doc.logo {
-            Some(path) => match std::fs::read(path) {
+        let logo = doc
+            .logo
+            .as_ref()
+            .and_then(|path| match std::fs::read(path) {
                 Ok(b) => Some(b),
                 Err(e) => {
                     report.push(Diagnostic::error(format!(
@@ -129,43 +164,41 @@ impl Session {
                     )));
                     None
                 }
-            },
-            None => None,
-        };
-        timings.check = start.elapsed();
-        if report.has_errors() {
-            return fail(sources, report, timings);
-        }
+            });
+        (!report.has_errors()).then_some(Checked { doc, photos, logo })
+    }
 
-        let render_start = Instant::now();
+    /// Renders the outputs asked for, on two threads, and reads their pages for what a print
+    /// shop would refuse (`render::inspect`).
+    fn render(&self, c: &Checked, opts: &Options, finishing: Finishing, outcome: &mut Outcome) {
         let kinds: Vec<Kind> = match opts.only {
             Some(k) => vec![k],
-            None => vec![Kind::Brochure, Kind::Slides],
+            None => Kind::ALL.to_vec(),
         };
-        let geometry = self.geometry(&doc, opts);
-        let sizes: Vec<(u32, u32)> = photos
+        let geometry = finishing.geometry;
+        let sizes: Vec<(u32, u32)> = c
+            .photos
             .sources
             .iter()
             .map(|s| (s.probe.width, s.probe.height))
             .collect();
-        let step: &(dyn Fn(photos::PhotoProgress) + Sync) = &*self.progress;
-        let finishing = format!("{:?} {:?}", opts.impose, geometry);
-        let chains = data::FontChains {
-            body: self.fonts.chain(&doc.settings.body_font),
-            heading: self.fonts.chain(&doc.settings.heading_font),
+        let chains = FontChains {
+            body: self.fonts.chain(&c.doc.settings.body_font),
+            heading: self.fonts.chain(&c.doc.settings.heading_font),
         };
+        let step: &(dyn Fn(photos::PhotoProgress) + Sync) = &*self.progress;
         type Inspected = Result<(Rendered, Vec<inspect::Finding>), Vec<Diagnostic>>;
         let results: Vec<Inspected> = std::thread::scope(|s| {
             let handles: Vec<_> = kinds
                 .iter()
                 .map(|&kind| {
-                    let data = data::build(&doc, kind, geometry, &chains, logo.is_some(), &sizes);
-                    let (photos, logo) = (photos.clone(), logo.clone());
+                    let data =
+                        data::build(&c.doc, kind, geometry, &chains, c.logo.is_some(), &sizes);
+                    let (photos, logo) = (c.photos.clone(), c.logo.clone());
                     let unless = (!opts.dry_run)
-                        .then(|| self.still_written(kind, &finishing))
+                        .then(|| self.written.still_written(kind, &finishing))
                         .flatten();
-                    // The pages are read for what a print shop would refuse on the same
-                    // thread, while the other output renders.
+                    // Text wholly beyond the bleed (a printer's slug line) is not checked.
                     let bleed_pt = match kind {
                         Kind::Brochure => geometry.bleed * print::MM,
                         Kind::Slides => 0.0,
@@ -188,152 +221,112 @@ impl Session {
                 .collect()
         });
         self.renderer.evict();
-        let mut rendered: Vec<Rendered> = Vec::new();
         for r in results {
             match r {
                 Ok((out, findings)) => {
+                    let report = &mut outcome.report;
                     report.diagnostics.extend(out.warnings.iter().cloned());
-                    let what = match out.kind {
-                        Kind::Brochure => "brochure",
-                        Kind::Slides => "slides",
-                    };
-                    report
-                        .diagnostics
-                        .extend(inspect::diagnose(&findings, what, &doc, &sources));
-                    rendered.push(out);
-                }
-                Err(errors) => report.diagnostics.extend(errors),
-            }
-        }
-        timings.render = render_start.elapsed();
-        if report.has_errors() {
-            return fail(sources, report, timings);
-        }
-
-        // Post-process everything in memory first: a failure here must not leave half the set.
-        // The PDFs move out of `rendered` rather than being copied: at scale they are ~150 MB.
-        let write_start = Instant::now();
-        // Each file with the output it belongs to.
-        let mut files: Vec<(Kind, PathBuf, Vec<u8>)> = Vec::new();
-        for out in rendered.iter_mut().filter(|r| !r.unchanged) {
-            let pdf = std::mem::take(&mut out.pdf);
-            match out.kind {
-                Kind::Brochure => {
-                    match print::boxes::add_bleed_boxes(pdf, geometry.bleed * print::MM) {
-                        Ok(pdf) => {
-                            if opts.impose {
-                                match print::impose::saddle(&pdf, &geometry) {
-                                    Ok(imposed) => files.push((
-                                        out.kind,
-                                        self.project.out.join("brochure-imposed.pdf"),
-                                        imposed,
-                                    )),
-                                    Err(e) => report
-                                        .push(Diagnostic::error(format!("imposition failed: {e}"))),
-                                }
-                            }
-                            files.push((out.kind, self.project.out.join("brochure.pdf"), pdf));
-                        }
-                        Err(e) => {
-                            report.push(Diagnostic::error(format!("print finishing failed: {e}")))
-                        }
-                    }
-                }
-                Kind::Slides => {
-                    files.push((out.kind, self.project.out.join("slides.pdf"), pdf));
-                    files.push((
-                        out.kind,
-                        self.project.out.join("slides.pdfpc"),
-                        crate::notes::pdfpc(&out.document),
+                    report.diagnostics.extend(inspect::diagnose(
+                        &findings,
+                        out.kind.name(),
+                        &c.doc,
+                        &outcome.sources,
                     ));
+                    outcome.rendered.push(out);
                 }
+                Err(errors) => outcome.report.diagnostics.extend(errors),
             }
-        }
-        let mut written = Vec::new();
-        if !opts.dry_run && !report.has_errors() {
-            use rayon::prelude::*;
-            let results: Vec<_> = files
-                .par_iter()
-                .map(|(_, path, bytes)| {
-                    (path, output::write_if_changed(path, bytes, !opts.no_sync))
-                })
-                .collect();
-            for (path, result) in results {
-                match result {
-                    Ok(true) => written.push(path.clone()),
-                    Ok(false) => {}
-                    Err(e) => report.push(
-                        Diagnostic::error(format!("cannot write {}: {e}", path.display()))
-                            .hint("check the output folder exists and is writable, and that the disk is not full"),
-                    ),
-                }
-            }
-        }
-        if !opts.dry_run {
-            self.remember(&rendered, &files, &finishing, report.has_errors());
-        }
-        timings.write = write_start.elapsed();
-        Outcome {
-            sources,
-            report,
-            written,
-            rendered,
-            timings,
         }
     }
 
-    /// The pages hash of `kind` as last written, if its files are still exactly as written.
-    fn still_written(&self, kind: Kind, finishing: &str) -> Option<u128> {
-        let written = self.written.lock().unwrap();
-        let w = written.get(&kind)?;
-        let intact = w.finishing == finishing
-            && w.files
-                .iter()
-                .all(|(path, s)| stamp(path).as_ref() == Some(s));
-        intact.then_some(w.pages)
+    /// The files of one output, post-processed in memory. The PDF moves out of the rendered
+    /// output rather than being copied: at scale it is ~150 MB.
+    fn finish(&self, kind: Kind, finishing: Finishing, outcome: &mut Outcome) -> Vec<File> {
+        let Some(out) = outcome
+            .rendered
+            .iter_mut()
+            .find(|r| r.kind == kind && !r.unchanged)
+        else {
+            return Vec::new();
+        };
+        let pdf = std::mem::take(&mut out.pdf);
+        let file = |of: OutFile, bytes: Vec<u8>| File {
+            of,
+            path: self.path(of),
+            bytes,
+        };
+        let report = &mut outcome.report;
+        match kind {
+            Kind::Brochure => {
+                let geometry = finishing.geometry;
+                let pdf = match print::boxes::add_bleed_boxes(pdf, geometry.bleed * print::MM) {
+                    Ok(pdf) => pdf,
+                    Err(e) => {
+                        report.push(Diagnostic::error(format!("print finishing failed: {e}")));
+                        return Vec::new();
+                    }
+                };
+                let mut files = Vec::new();
+                if finishing.impose {
+                    match print::impose::saddle(&pdf, &geometry) {
+                        Ok(imposed) => files.push(file(OutFile::BrochureImposed, imposed)),
+                        Err(e) => report.push(Diagnostic::error(format!("imposition failed: {e}"))),
+                    }
+                }
+                files.push(file(OutFile::Brochure, pdf));
+                files
+            }
+            Kind::Slides => {
+                let notes = crate::notes::pdfpc(&out.document);
+                vec![
+                    file(OutFile::Slides, pdf),
+                    file(OutFile::SlidesNotes, notes),
+                ]
+            }
+        }
+    }
+
+    /// Writes the files that changed, in parallel, each through a temporary file and a rename.
+    fn write(&self, files: &[File], opts: &Options, outcome: &mut Outcome) {
+        use rayon::prelude::*;
+        let results: Vec<_> = files
+            .par_iter()
+            .map(|f| {
+                let result = output::write_if_changed(&f.path, &f.bytes, !opts.no_sync);
+                (&f.path, result)
+            })
+            .collect();
+        for (path, result) in results {
+            match result {
+                Ok(true) => outcome.written.push(path.clone()),
+                Ok(false) => {}
+                Err(e) => outcome.report.push(
+                    Diagnostic::error(format!("cannot write {}: {e}", path.display()))
+                        .hint("check the output folder exists and is writable, and that the disk is not full"),
+                ),
+            }
+        }
     }
 
     /// Records what was written; after a failed write nothing is known for sure.
-    fn remember(
-        &self,
-        rendered: &[Rendered],
-        files: &[(Kind, PathBuf, Vec<u8>)],
-        finishing: &str,
-        failed: bool,
-    ) {
-        let mut written = self.written.lock().unwrap();
-        if failed {
-            written.clear();
+    fn remember(&self, files: &[File], finishing: Finishing, outcome: &Outcome) {
+        if outcome.report.has_errors() {
+            self.written.forget();
             return;
         }
-        for r in rendered.iter().filter(|r| !r.unchanged) {
-            let stamps: Option<Vec<_>> = files
+        for r in outcome.rendered.iter().filter(|r| !r.unchanged) {
+            let paths: Vec<&std::path::Path> = files
                 .iter()
-                .filter(|(kind, _, _)| *kind == r.kind)
-                .map(|(_, p, _)| Some((p.clone(), stamp(p)?)))
+                .filter(|f| f.of.kind() == r.kind)
+                .map(|f| f.path.as_path())
                 .collect();
-            match stamps {
-                Some(files) => {
-                    written.insert(
-                        r.kind,
-                        Written {
-                            pages: r.hash,
-                            finishing: finishing.to_string(),
-                            files,
-                        },
-                    );
-                }
-                None => {
-                    written.remove(&r.kind);
-                }
-            }
+            self.written.remember(r.kind, r.hash, finishing, &paths);
         }
     }
 
     fn geometry(&self, doc: &Document, opts: &Options) -> Geometry {
-        let trim = opts.trim.unwrap_or(doc.settings.trim);
         Geometry {
-            trim: (trim.width_mm, trim.height_mm),
+            trim: opts.trim.unwrap_or(doc.settings.trim),
             bleed: doc.settings.bleed_mm,
             marks: doc.settings.crop_marks && !opts.no_marks,
         }

@@ -7,7 +7,7 @@
 
 mod common;
 use common::*;
-use folio::content::model::{CaptionsFile, DocumentFile, Section};
+use folio::content::schema::{CaptionsFile, DocumentFile, Section};
 use std::collections::BTreeSet;
 
 /// The fields the schema accepts at `place`, asked of the parser with a key it cannot know.

@@ -1,11 +1,14 @@
-//! Property test over YAML → model → layout data: whatever bytes a content file holds, loading
-//! never panics, and valid content always yields layout data that is valid JSON.
+//! Property test over YAML → document → layout data: whatever bytes a content file holds,
+//! loading never panics; content that fails names the file of every error; content that loads
+//! has only printable strings, and the layouts' data carries each of them as written.
 //! Bounded for CI (PROPTEST_CASES raises it for longer runs).
 
 mod common;
 use common::*;
+use folio::Kind;
+use folio::print::{Geometry, Trim};
 use folio::project::Project;
-use folio::render::data::{self, Geometry, Kind};
+use folio::render::data;
 use proptest::prelude::*;
 
 const PIECES: &[&str] = &[
@@ -76,13 +79,27 @@ proptest! {
         let project = Project::open(dir.path(), None).unwrap();
         let loaded = folio::content::load(&project);
         if let Some(doc) = loaded.document {
-            let geometry = Geometry { trim: (210.0, 297.0), bleed: 3.0, marks: true };
+            for (text, _) in &doc.texts {
+                prop_assert!(!text.trim().is_empty(), "an empty printed string");
+                prop_assert!(!text.chars().any(|c| c.is_control() && c != '\n' && c != '\t'), "{text:?}");
+            }
+            let geometry = Geometry { trim: Trim::A4, bleed: 3.0, marks: true };
             for kind in [Kind::Brochure, Kind::Slides] {
                 let bytes = data::build(&doc, kind, geometry, &Default::default(), false, &[]);
-                prop_assert!(serde_json::from_slice::<serde_json::Value>(&bytes).is_ok());
+                let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+                prop_assert_eq!(json["sections"].as_array().map(|a| a.len()), Some(doc.sections.len()));
+                for (s, js) in doc.sections.iter().zip(json["sections"].as_array().unwrap()) {
+                    for (p, jp) in s.paragraphs.iter().zip(js["paragraphs"].as_array().unwrap()) {
+                        prop_assert_eq!(jp["text"].as_str(), Some(p.text.as_str()));
+                    }
+                }
+                prop_assert_eq!(json["meta"]["title"].as_str(), Some(doc.title.as_str()));
             }
         } else {
             prop_assert!(loaded.report.has_errors());
+            for d in loaded.report.diagnostics.iter().filter(|d| d.is_error()) {
+                prop_assert!(d.file.is_some(), "an error that names no file: {}", d.short());
+            }
         }
     }
 }

@@ -52,24 +52,26 @@ pub fn run(args: Args) -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
-    for r in &outcome.rendered {
-        let name = format!("{}.pdf", r.kind.name());
-        let path = session.project.out.join(&name);
-        let state = if outcome.written.contains(&path) {
+    let main_pdfs: Vec<_> = outcome
+        .rendered
+        .iter()
+        .map(|r| session.path(r.kind.pdf()))
+        .collect();
+    for (r, path) in outcome.rendered.iter().zip(&main_pdfs) {
+        let state = if outcome.written.contains(path) {
             "wrote"
         } else {
             "unchanged"
         };
         eprintln!(
             "{state} {} ({} pages)",
-            session.project.display_path(&path).display(),
+            session.project.display_path(path).display(),
             r.document.pages().len()
         );
     }
-    for p in &outcome.written {
-        if p.extension().is_none_or(|e| e != "pdf") || p.ends_with("brochure-imposed.pdf") {
-            eprintln!("wrote {}", session.project.display_path(p).display());
-        }
+    // The other files (notes, imposed sheets): named when written.
+    for p in outcome.written.iter().filter(|p| !main_pdfs.contains(p)) {
+        eprintln!("wrote {}", session.project.display_path(p).display());
     }
     eprintln!(
         "done in {:.2} s ({} warning(s))",

@@ -11,12 +11,17 @@ const VERSION: u32 = 3;
 
 pub struct DiskCache {
     dir: Option<PathBuf>,
+    /// `folio check` reads the cache (so it does not resample what a build already did) but
+    /// writes nothing.
+    writable: bool,
 }
 
 impl DiskCache {
-    pub fn new(dir: Option<PathBuf>) -> DiskCache {
+    /// The cache under `dir` (none: every photo is resampled, nothing is kept).
+    pub fn new(dir: Option<PathBuf>, writable: bool) -> DiskCache {
         DiskCache {
             dir: dir.map(|d| d.join("photos")),
+            writable,
         }
     }
 
@@ -48,7 +53,9 @@ impl DiskCache {
 
     /// Best effort: a cache that cannot be written only costs time.
     pub fn put(&self, key: &str, bytes: &[u8]) {
-        let Some(dir) = &self.dir else { return };
+        let Some(dir) = self.dir.as_ref().filter(|_| self.writable) else {
+            return;
+        };
         if std::fs::create_dir_all(dir).is_ok() {
             let _ = crate::output::write_atomic(&dir.join(format!("{key}.jpg")), bytes, false);
         }

@@ -40,8 +40,22 @@ pub struct Request {
 }
 
 impl Request {
-    /// Parses the path part after `/folio/photos/`.
-    pub fn parse(path: &str) -> Option<Request> {
+    /// Where layouts find photos: `<PREFIX><id>/<W>x<H>@<DPI>`. The data gives each photo's
+    /// `src` (the prefix and id, `base`); `photo()` in theme.typ adds the frame and resolution.
+    pub const PREFIX: &str = "/folio/photos/";
+
+    /// The `src` of photo `id`, as the data hands it to layouts.
+    pub fn base(id: usize) -> String {
+        format!("{}{id}", Self::PREFIX)
+    }
+
+    /// The request a virtual path names, if it names one.
+    pub fn from_path(path: &str) -> Option<Request> {
+        Self::parse(path.strip_prefix(Self::PREFIX)?)
+    }
+
+    /// Parses the path part after the prefix.
+    fn parse(path: &str) -> Option<Request> {
         let (photo, rest) = path.split_once('/')?;
         let (size, dpi) = rest.split_once('@')?;
         let (w, h) = size.split_once('x')?;
@@ -99,7 +113,7 @@ impl PhotoSet {
         doc: &Document,
         sources: &SourceMap,
         report: &mut Report,
-        cache_dir: Option<PathBuf>,
+        cache: cache::DiskCache,
         memory: Memory,
     ) -> PhotoSet {
         let probed: Vec<Result<Source, PhotoError>> = doc
@@ -169,7 +183,7 @@ impl PhotoSet {
         }
         PhotoSet {
             sources: list,
-            cache: cache::DiskCache::new(cache_dir),
+            cache,
             memory,
         }
     }
@@ -178,7 +192,7 @@ impl PhotoSet {
     pub fn empty() -> PhotoSet {
         PhotoSet {
             sources: Vec::new(),
-            cache: cache::DiskCache::new(None),
+            cache: cache::DiskCache::new(None, false),
             memory: Memory::default(),
         }
     }

@@ -5,8 +5,8 @@
 //! Each page of the brochure becomes a form XObject drawn, clipped to its half of the sheet
 //! (the bleed on the outer edges, cut at the spine), onto the new sheet pages.
 
+use super::Geometry;
 use super::{MM, rect, rect_object as arr};
-use crate::render::data::Geometry;
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, dictionary};
 
 /// The order of pages (1-based) on the sheet sides: (left, right) for each side.
@@ -26,7 +26,7 @@ pub fn saddle(pdf: &[u8], g: &Geometry) -> Result<Vec<u8>, String> {
     if !pages.len().is_multiple_of(4) {
         return Err(format!("{} pages is not a multiple of 4", pages.len()));
     }
-    let (tw, th) = (g.trim.0 * MM, g.trim.1 * MM);
+    let (tw, th) = (g.trim.width_mm * MM, g.trim.height_mm * MM);
     let bleed = g.bleed * MM;
     let slug = g.slug() * MM;
 

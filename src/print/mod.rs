@@ -5,9 +5,10 @@
 //! step edits the PDF typst wrote (page dictionaries, form XObjects of existing pages).
 
 pub mod boxes;
+pub mod geometry;
 pub mod impose;
 
-pub const MM: f64 = 72.0 / 25.4;
+pub use geometry::{Geometry, MM, Trim};
 
 /// A PDF rectangle `[x0 y0 x1 y1]` as numbers.
 pub(crate) fn rect(obj: &lopdf::Object) -> Option<[f64; 4]> {

@@ -2,59 +2,14 @@
 //! with `json("/data.json")`. Content is data, never code: strings here are shown as text.
 //! The fields are documented in `layouts/README.md`; bump `VERSION` when they change.
 
-use super::typography::clean as t;
-use crate::content::model::SlideText;
+use crate::content::schema::SlideText;
 use crate::content::{Document, Paragraph, Section};
+use crate::photos::Request;
+use crate::print::Geometry;
+use crate::products::Kind;
 use serde_json::{Value, json};
 
 pub const VERSION: u32 = 3;
-
-/// Which product a data file is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Kind {
-    Brochure,
-    Slides,
-}
-
-impl Kind {
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Brochure => "brochure",
-            Kind::Slides => "slides",
-        }
-    }
-    /// Resolution photos are prepared at.
-    pub fn dpi(self) -> u32 {
-        match self {
-            Kind::Brochure => 300,
-            Kind::Slides => 150,
-        }
-    }
-}
-
-/// Print geometry of the brochure, in millimetres.
-#[derive(Debug, Clone, Copy)]
-pub struct Geometry {
-    pub trim: (f64, f64),
-    pub bleed: f64,
-    pub marks: bool,
-}
-
-impl Geometry {
-    /// Distance from the trim to the start of a crop mark: outside the bleed, at least 3 mm.
-    pub fn mark_offset(&self) -> f64 {
-        (self.bleed + 2.0).max(3.0)
-    }
-    pub const MARK_LENGTH: f64 = 6.0;
-    /// Paper around the trim on every side: bleed, or room for the crop marks.
-    pub fn slug(&self) -> f64 {
-        if self.marks {
-            self.mark_offset() + Self::MARK_LENGTH + 1.0
-        } else {
-            self.bleed
-        }
-    }
-}
 
 /// The font families layouts set text in, each with its fallbacks (see `fonts.rs`).
 #[derive(Debug, Clone, Default)]
@@ -81,12 +36,12 @@ pub fn build(
             json!({
                 "id": i,
                 "name": p.name,
-                "src": format!("/folio/photos/{i}"),
+                "src": Request::base(i),
                 "dpi": kind.dpi(),
                 "width": sizes.get(i).map_or(1, |s| s.0),
                 "height": sizes.get(i).map_or(1, |s| s.1),
-                "caption": p.caption.as_deref().map(t),
-                "credit": p.credit.as_deref().map(t),
+                "caption": p.caption,
+                "credit": p.credit,
                 "notes": p.notes,
                 "slides": p.slides,
             })
@@ -97,16 +52,16 @@ pub fn build(
         "kind": kind.name(),
         "dpi": kind.dpi(),
         "meta": {
-            "title": t(&doc.title),
-            "subtitle": doc.subtitle.as_deref().map(t),
-            "organisation": t(&doc.organisation),
+            "title": doc.title,
+            "subtitle": doc.subtitle,
+            "organisation": doc.organisation,
             "year": doc.year,
             "lang": doc.language,
             "region": doc.region,
             "notes": doc.notes,
         },
         "page": {
-            "trim": [geometry.trim.0, geometry.trim.1],
+            "trim": [geometry.trim.width_mm, geometry.trim.height_mm],
             "bleed": geometry.bleed,
             "slug": geometry.slug(),
             "marks": geometry.marks,
@@ -149,12 +104,12 @@ fn records(ids: &[usize], photos: &[Value]) -> Vec<Value> {
 fn section(s: &Section, photos: &[Value]) -> Value {
     json!({
         "id": s.id,
-        "title": s.title.as_deref().map(t),
+        "title": s.title,
         "number": s.number,
         "figures": s.figures.iter().map(|f| json!({
-            "value": t(&f.value),
-            "unit": f.unit.as_deref().map(t),
-            "label": t(&f.label),
+            "value": f.value,
+            "unit": f.unit,
+            "label": f.label,
         })).collect::<Vec<_>>(),
         "paragraphs": s.paragraphs.iter().map(|p| paragraph(p, photos)).collect::<Vec<_>>(),
         "photos": records(&s.photos, photos),
@@ -165,16 +120,13 @@ fn section(s: &Section, photos: &[Value]) -> Value {
 
 fn paragraph(p: &Paragraph, photos: &[Value]) -> Value {
     let (summary, bullets) = match &p.slide {
-        Some(SlideText::Summary(s)) => (t(s), None),
-        Some(SlideText::Bullets(b)) => (
-            String::new(),
-            Some(b.iter().map(|x| t(x)).collect::<Vec<_>>()),
-        ),
-        None => (t(&first_sentences(&p.text, SUMMARY_CHARS)), None),
+        Some(SlideText::Summary(s)) => (s.clone(), None),
+        Some(SlideText::Bullets(b)) => (String::new(), Some(b.clone())),
+        None => (first_sentences(&p.text, SUMMARY_CHARS), None),
     };
     json!({
-        "lead": p.lead.as_deref().map(t),
-        "text": t(&p.text),
+        "lead": p.lead,
+        "text": p.text,
         "summary": summary,
         "bullets": bullets,
         "notes": p.notes,

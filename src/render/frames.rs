@@ -76,9 +76,7 @@ pub fn low_resolution(
         let mut pages: Vec<String> = placed
             .iter()
             .filter(|(_, v)| match v {
-                Value::Str(s) => {
-                    s.strip_prefix("/folio/photos/").and_then(Request::parse) == Some(req)
-                }
+                Value::Str(s) => Request::from_path(s) == Some(req),
                 _ => false,
             })
             .map(|(page, _)| (page + 1).to_string())
@@ -118,7 +116,7 @@ pub fn heavy_crops(doc: &PagedDocument, world: &FolioWorld, photos: &PhotoSet) -
             continue;
         }
         let pages = placed.iter().filter(|(_, v)| match v {
-            Value::Str(s) => s.strip_prefix("/folio/photos/").and_then(Request::parse) == Some(req),
+            Value::Str(s) => Request::from_path(s) == Some(req),
             _ => false,
         });
         let entry = worst.entry(req.photo).or_insert((1.0, Vec::new()));

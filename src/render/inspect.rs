@@ -165,11 +165,8 @@ pub fn diagnose(
     sources: &crate::diag::SourceMap,
 ) -> Vec<crate::diag::Diagnostic> {
     use crate::diag::Diagnostic;
-    let texts: Vec<(String, crate::diag::Loc)> = doc
-        .texts
-        .iter()
-        .map(|(t, loc)| (squash(&super::typography::clean(t)), *loc))
-        .collect();
+    let texts: Vec<(String, crate::diag::Loc)> =
+        doc.texts.iter().map(|(t, loc)| (squash(t), *loc)).collect();
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
     for f in findings {

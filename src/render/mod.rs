@@ -6,13 +6,12 @@
 pub mod data;
 pub mod frames;
 pub mod inspect;
-pub mod typography;
 pub mod world;
 
 use crate::diag::Diagnostic;
 use crate::fonts::Fonts;
 use crate::photos::PhotoSet;
-use data::Kind;
+use crate::products::Kind;
 use std::path::PathBuf;
 use std::sync::Arc;
 use typst::World;
@@ -49,8 +48,8 @@ pub struct Rendered {
 impl Renderer {
     pub fn new(fonts: Arc<Fonts>, layouts: &[PathBuf]) -> Renderer {
         Renderer {
-            brochure: FolioWorld::new(fonts.clone(), layouts.to_vec(), "brochure.typ"),
-            slides: FolioWorld::new(fonts, layouts.to_vec(), "slides.typ"),
+            brochure: FolioWorld::new(fonts.clone(), layouts.to_vec(), Kind::Brochure.layout()),
+            slides: FolioWorld::new(fonts, layouts.to_vec(), Kind::Slides.layout()),
         }
     }
 

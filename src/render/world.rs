@@ -17,7 +17,6 @@ use typst::{Library, LibraryExt, World};
 
 /// The virtual path of the content data every layout reads with `json("/data.json")`.
 pub const DATA_PATH: &str = "/data.json";
-const PHOTOS_PREFIX: &str = "/folio/photos/";
 const LOGO_PATH: &str = "/folio/logo";
 
 pub struct FolioWorld {
@@ -173,9 +172,9 @@ impl World for FolioWorld {
         if vpath == DATA_PATH {
             return Ok(self.data.read().unwrap().clone());
         }
-        if let Some(rest) = vpath.strip_prefix(PHOTOS_PREFIX) {
-            let req =
-                Request::parse(rest).ok_or_else(|| FileError::NotFound(PathBuf::from(vpath)))?;
+        if vpath.starts_with(Request::PREFIX) {
+            let req = Request::from_path(vpath)
+                .ok_or_else(|| FileError::NotFound(PathBuf::from(vpath)))?;
             let photos = self.photos.read().unwrap();
             if !photos.contains(&req) {
                 return Err(FileError::NotFound(PathBuf::from(vpath)));

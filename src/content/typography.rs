@@ -1,4 +1,4 @@
-//! Typographic clean-up applied to text on its way to the layouts (the YAML is never changed):
+//! Typographic clean-up applied to every printed string as it is resolved (the YAML is never changed):
 //! ASCII punctuation typed inside Chinese text becomes its full-width form, so commas and
 //! brackets have consistent widths and the line breaker applies the GB rules to them.
 //! (NFKC maps each full-width form back, so the text still matches its source when extracted.)

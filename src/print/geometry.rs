@@ -1,5 +1,10 @@
-//! Trim sizes: the finished size of a brochure page.
+//! Print geometry in one place: the trim (the finished page), the bleed around it and the room
+//! for crop marks. Layouts receive it in `/data.json`; `print` uses it to set boxes and impose.
 
+/// Points per millimetre.
+pub const MM: f64 = 72.0 / 25.4;
+
+/// A trim size: the finished size of a brochure page.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Trim {
     pub width_mm: f64,
@@ -41,6 +46,30 @@ impl Trim {
             width_mm: w,
             height_mm: h,
         })
+    }
+}
+
+/// Print geometry of the brochure, in millimetres.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Geometry {
+    pub trim: Trim,
+    pub bleed: f64,
+    pub marks: bool,
+}
+
+impl Geometry {
+    /// Distance from the trim to the start of a crop mark: outside the bleed, at least 3 mm.
+    pub fn mark_offset(&self) -> f64 {
+        (self.bleed + 2.0).max(3.0)
+    }
+    pub const MARK_LENGTH: f64 = 6.0;
+    /// Paper around the trim on every side: bleed, or room for the crop marks.
+    pub fn slug(&self) -> f64 {
+        if self.marks {
+            self.mark_offset() + Self::MARK_LENGTH + 1.0
+        } else {
+            self.bleed
+        }
     }
 }
 

@@ -1,0 +1,91 @@
+//! The resolved document: what the rest of folio reads once the YAML files are parsed,
+//! validated and their photos found. (The files' own shape is `schema.rs`.) Text here has had
+//! the typographic clean-up (`typography.rs`): it is the text that is printed.
+
+use super::schema::SlideText;
+use crate::diag::Loc;
+use crate::print::Trim;
+use std::path::PathBuf;
+
+pub type PhotoId = usize;
+
+/// The whole publication, validated.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub organisation: String,
+    pub year: i64,
+    pub language: String,
+    pub region: Option<String>,
+    pub settings: Settings,
+    pub cover: Option<PhotoId>,
+    pub logo: Option<PathBuf>,
+    pub notes: Option<String>,
+    pub intro: Option<Section>,
+    pub sections: Vec<Section>,
+    pub closing: Option<Section>,
+    /// Every photo the content places, in order of first use.
+    pub photos: Vec<Photo>,
+    /// Every user string that ends up on a page, with where it was written.
+    pub texts: Vec<(String, Loc)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub trim: Trim,
+    pub bleed_mm: f64,
+    pub crop_marks: bool,
+    pub theme: String,
+    /// CMYK percentages.
+    pub primary: [f64; 4],
+    pub accent: [f64; 4],
+    pub paper: [f64; 4],
+    pub body_font: String,
+    pub heading_font: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Section {
+    pub id: Option<String>,
+    pub title: Option<String>,
+    /// 1-based number among titled sections.
+    pub number: Option<usize>,
+    pub figures: Vec<Figure>,
+    pub paragraphs: Vec<Paragraph>,
+    pub photos: Vec<PhotoId>,
+    pub notes: Option<String>,
+    pub slides: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Paragraph {
+    pub lead: Option<String>,
+    pub text: String,
+    pub slide: Option<SlideText>,
+    pub notes: Option<String>,
+    pub slides: bool,
+    pub photos: Vec<PhotoId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Figure {
+    pub value: String,
+    pub unit: Option<String>,
+    pub label: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Photo {
+    /// The name used in the YAML, relative to `photos/`.
+    pub name: String,
+    pub path: PathBuf,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+    /// Point kept in view when a frame crops the photo, (0,0) = top left.
+    pub focus: (f64, f64),
+    pub notes: Option<String>,
+    pub slides: bool,
+    /// Where the photo is first placed in the content.
+    pub loc: Loc,
+}

@@ -1,0 +1,146 @@
+//! The document's settings, checked, with their defaults: trim, bleed, marks, theme, colours,
+//! fonts, logo, and the language and region the layouts set text for.
+
+use super::document::Settings;
+use super::resolve::Resolver;
+use super::schema::DocumentFile;
+use crate::diag::Diagnostic;
+use crate::print::Trim;
+use serde_saphyr::Spanned;
+use std::path::PathBuf;
+
+/// The default palette: a deep "league blue" and a warm red, as CMYK percentages.
+const PRIMARY: [f64; 4] = [100.0, 72.0, 0.0, 18.0];
+const ACCENT: [f64; 4] = [0.0, 85.0, 80.0, 5.0];
+const PAPER: [f64; 4] = [4.0, 2.0, 0.0, 0.0];
+
+/// The languages and regions the layouts are made for (their labels and line-breaking rules).
+pub const LANGUAGES: &[&str] = &["zh"];
+pub const REGIONS: &[&str] = &["cn", "sg"];
+
+/// The fonts text is set in unless `settings.fonts` says otherwise (bundled in fonts/).
+pub const BODY_FONT: &str = "Noto Serif CJK SC";
+pub const HEADING_FONT: &str = "Noto Sans CJK SC";
+
+impl Resolver<'_> {
+    /// `language` and `region`, checked against what the layouts support.
+    pub(super) fn language(&mut self, doc: &DocumentFile, file: usize) -> (String, Option<String>) {
+        let language = doc.language.value.trim().to_string();
+        if !LANGUAGES.contains(&language.as_str()) {
+            let loc = self.loc(&file, &doc.language.referenced);
+            self.report.push(
+                Diagnostic::error(format!("language `{language}` is not one folio supports"))
+                    .at(&self.sources, loc)
+                    .hint(format!(
+                        "write one of: {} (Chinese); the region says which script and conventions",
+                        LANGUAGES.join(", ")
+                    )),
+            );
+        }
+        let region = doc.region.as_ref().map(|r| {
+            let value = r.value.trim().to_lowercase();
+            if !REGIONS.contains(&value.as_str()) {
+                let loc = self.loc(&file, &r.referenced);
+                self.report.push(
+                    Diagnostic::error(format!("region `{}` is not one folio supports", r.value))
+                        .at(&self.sources, loc)
+                        .hint(format!(
+                            "write one of: {} (Simplified Chinese: mainland China, Singapore), or leave `region` out",
+                            REGIONS.join(", ")
+                        )),
+                );
+            }
+            value
+        });
+        (language, region)
+    }
+
+    pub(super) fn settings(
+        &mut self,
+        doc: &DocumentFile,
+        file: usize,
+    ) -> (Settings, Option<PathBuf>) {
+        let s = &doc.settings;
+        let trim = match &s.trim {
+            Some(t) => match Trim::parse(&t.value) {
+                Ok(trim) => trim,
+                Err(e) => {
+                    let loc = self.loc(&file, &t.referenced);
+                    self.report.push(
+                        Diagnostic::error(e)
+                            .at(&self.sources, loc)
+                            .hint("use a4, a5, or width x height in millimetres such as 148x210"),
+                    );
+                    Trim::A4
+                }
+            },
+            None => Trim::A4,
+        };
+        let bleed = s.bleed_mm.value;
+        if !(0.0..=20.0).contains(&bleed) || bleed.is_nan() {
+            let loc = self.loc(&file, &s.bleed_mm.referenced);
+            self.report.push(
+                Diagnostic::error(format!("bleed_mm is {bleed}; it must be between 0 and 20"))
+                    .at(&self.sources, loc)
+                    .hint("print shops usually ask for 3 mm"),
+            );
+        }
+        let theme = s
+            .theme
+            .as_ref()
+            .map(|t| t.value.clone())
+            .unwrap_or_else(|| "default".into());
+        if theme != "default" {
+            let loc = self.loc(&file, &s.theme.as_ref().unwrap().referenced);
+            self.report.push(
+                Diagnostic::error(format!("unknown theme `{theme}`"))
+                    .at(&self.sources, loc)
+                    .hint(
+                        "the available theme is `default`; change colours with `settings.colors`",
+                    ),
+            );
+        }
+        let primary = self.cmyk(&s.colors.primary, file, PRIMARY);
+        let accent = self.cmyk(&s.colors.accent, file, ACCENT);
+        let paper = self.cmyk(&s.colors.paper, file, PAPER);
+        let font = |f: &Option<Spanned<String>>, d: &str| {
+            f.as_ref()
+                .map(|f| f.value.clone())
+                .unwrap_or_else(|| d.into())
+        };
+        let logo = s.logo.as_ref().and_then(|l| {
+            let loc = self.loc(&file, &l.referenced);
+            self.inside(&self.project.root.clone(), &l.value, loc, "logo")
+        });
+        (
+            Settings {
+                trim,
+                bleed_mm: bleed.clamp(0.0, 20.0),
+                crop_marks: s.crop_marks,
+                theme,
+                primary,
+                accent,
+                paper,
+                body_font: font(&s.fonts.body, BODY_FONT),
+                heading_font: font(&s.fonts.heading, HEADING_FONT),
+            },
+            logo,
+        )
+    }
+
+    fn cmyk(&mut self, c: &Option<Spanned<Vec<f64>>>, file: usize, default: [f64; 4]) -> [f64; 4] {
+        let Some(c) = c else { return default };
+        match c.value.as_slice() {
+            [a, b, d, e] if c.value.iter().all(|v| (0.0..=100.0).contains(v)) => [*a, *b, *d, *e],
+            _ => {
+                let loc = self.loc(&file, &c.referenced);
+                self.report.push(
+                    Diagnostic::error("a colour must be four CMYK percentages between 0 and 100")
+                        .at(&self.sources, loc)
+                        .hint("write it as [cyan, magenta, yellow, black], e.g. [100, 70, 0, 10]"),
+                );
+                default
+            }
+        }
+    }
+}
