@@ -7,7 +7,7 @@ use crate::content::{Document, Paragraph, Section};
 use crate::photos::Request;
 use crate::print::Geometry;
 use crate::products::Kind;
-use serde_json::{Value, json};
+use serde::Serialize;
 
 pub const VERSION: u32 = 3;
 
@@ -18,7 +18,196 @@ pub struct FontChains {
     pub heading: Vec<String>,
 }
 
+/// The whole of `/data.json`. Field names are the layouts' (kebab-case where typst code reads
+/// them as `data.page.at("mark-offset")`); each is documented in `layouts/README.md`, which
+/// `tests/contract.rs` compares with what this serialises.
+#[derive(Debug, Serialize)]
+pub struct Data {
+    /// The contract's version (`VERSION`).
+    pub version: u32,
+    /// `brochure` or `slides`: which layout reads it.
+    pub kind: &'static str,
+    /// Resolution photos are prepared at for this output.
+    pub dpi: u32,
+    pub meta: Meta,
+    pub page: Page,
+    pub theme: Theme,
+    pub cover: Option<PhotoRecord>,
+    pub intro: Option<SectionRecord>,
+    pub sections: Vec<SectionRecord>,
+    pub closing: Option<SectionRecord>,
+    /// Every placed photo, in order of first use.
+    pub photos: Vec<PhotoRecord>,
+}
+
+/// What the document says about itself.
+#[derive(Debug, Serialize)]
+pub struct Meta {
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub organisation: String,
+    pub year: i64,
+    /// `text(lang:)`: line breaking and punctuation rules.
+    pub lang: String,
+    pub region: Option<String>,
+    /// Speaker notes of the title slide.
+    pub notes: Option<String>,
+}
+
+/// The brochure's print geometry, in millimetres.
+#[derive(Debug, Serialize)]
+pub struct Page {
+    /// Width and height of the finished page.
+    pub trim: [f64; 2],
+    pub bleed: f64,
+    /// Paper around the trim on every side: bleed, or room for the crop marks.
+    pub slug: f64,
+    pub marks: bool,
+    #[serde(rename = "mark-offset")]
+    pub mark_offset: f64,
+    #[serde(rename = "mark-length")]
+    pub mark_length: f64,
+}
+
+/// Colours (CMYK percentages), font lists and the logo.
+#[derive(Debug, Serialize)]
+pub struct Theme {
+    pub primary: [f64; 4],
+    pub accent: [f64; 4],
+    pub paper: [f64; 4],
+    /// The body family and its fallback copies, for `text(font: ..)`.
+    #[serde(rename = "body-font")]
+    pub body_font: Vec<String>,
+    #[serde(rename = "heading-font")]
+    pub heading_font: Vec<String>,
+    /// The logo's virtual path, when the settings name one.
+    pub logo: Option<&'static str>,
+}
+
+/// A photo, whole wherever it is placed: a layout never needs the whole document to place a
+/// photo, and typst, which hashes every argument of a function call, never hashes the whole
+/// document per photo.
+#[derive(Debug, Clone, Serialize)]
+pub struct PhotoRecord {
+    pub id: usize,
+    /// The name in the YAML, relative to `photos/`.
+    pub name: String,
+    /// Where `photo()` asks for it (see `photos::Request`).
+    pub src: String,
+    pub dpi: u32,
+    /// Upright size in pixels, so layouts keep its proportions.
+    pub width: u32,
+    pub height: u32,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+    pub notes: Option<String>,
+    /// `false`: keep it off the slides.
+    pub slides: bool,
+}
+
+/// A section (and the intro and closing, which have its shape).
+#[derive(Debug, Serialize)]
+pub struct SectionRecord {
+    /// A named destination of the brochure.
+    pub id: Option<String>,
+    pub title: Option<String>,
+    /// 1-based among titled sections.
+    pub number: Option<usize>,
+    pub figures: Vec<FigureRecord>,
+    pub paragraphs: Vec<ParagraphRecord>,
+    /// Photos placed after the section's paragraphs.
+    pub photos: Vec<PhotoRecord>,
+    pub notes: Option<String>,
+    pub slides: bool,
+}
+
+/// A key figure: value (and unit) large, label small.
+#[derive(Debug, Serialize)]
+pub struct FigureRecord {
+    pub value: String,
+    pub unit: Option<String>,
+    pub label: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ParagraphRecord {
+    pub lead: Option<String>,
+    pub text: String,
+    /// The slide's text: the `slide:` summary, or the first sentences.
+    pub summary: String,
+    /// The `slide:` bullets, when it gives a list.
+    pub bullets: Option<Vec<String>>,
+    pub notes: Option<String>,
+    pub slides: bool,
+    /// Photos placed right after the paragraph.
+    pub photos: Vec<PhotoRecord>,
+}
+
 /// `sizes`: each photo's upright size in pixels, so layouts can keep its proportions.
+pub fn data(
+    doc: &Document,
+    kind: Kind,
+    geometry: Geometry,
+    fonts: &FontChains,
+    has_logo: bool,
+    sizes: &[(u32, u32)],
+) -> Data {
+    let s = &doc.settings;
+    let photos: Vec<PhotoRecord> = doc
+        .photos
+        .iter()
+        .enumerate()
+        .map(|(i, p)| PhotoRecord {
+            id: i,
+            name: p.name.clone(),
+            src: Request::base(i),
+            dpi: kind.dpi(),
+            width: sizes.get(i).map_or(1, |s| s.0),
+            height: sizes.get(i).map_or(1, |s| s.1),
+            caption: p.caption.clone(),
+            credit: p.credit.clone(),
+            notes: p.notes.clone(),
+            slides: p.slides,
+        })
+        .collect();
+    Data {
+        version: VERSION,
+        kind: kind.name(),
+        dpi: kind.dpi(),
+        meta: Meta {
+            title: doc.title.clone(),
+            subtitle: doc.subtitle.clone(),
+            organisation: doc.organisation.clone(),
+            year: doc.year,
+            lang: doc.language.clone(),
+            region: doc.region.clone(),
+            notes: doc.notes.clone(),
+        },
+        page: Page {
+            trim: [geometry.trim.width_mm, geometry.trim.height_mm],
+            bleed: geometry.bleed,
+            slug: geometry.slug(),
+            marks: geometry.marks,
+            mark_offset: geometry.mark_offset(),
+            mark_length: Geometry::MARK_LENGTH,
+        },
+        theme: Theme {
+            primary: s.primary,
+            accent: s.accent,
+            paper: s.paper,
+            body_font: chain(&fonts.body, &s.body_font),
+            heading_font: chain(&fonts.heading, &s.heading_font),
+            logo: has_logo.then_some(LOGO_PATH),
+        },
+        cover: doc.cover.map(|i| photos[i].clone()),
+        intro: doc.intro.as_ref().map(|s| section(s, &photos)),
+        sections: doc.sections.iter().map(|s| section(s, &photos)).collect(),
+        closing: doc.closing.as_ref().map(|s| section(s, &photos)),
+        photos,
+    }
+}
+
+/// `/data.json` itself.
 pub fn build(
     doc: &Document,
     kind: Kind,
@@ -27,63 +216,12 @@ pub fn build(
     has_logo: bool,
     sizes: &[(u32, u32)],
 ) -> Vec<u8> {
-    let s = &doc.settings;
-    let photos: Vec<Value> = doc
-        .photos
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            json!({
-                "id": i,
-                "name": p.name,
-                "src": Request::base(i),
-                "dpi": kind.dpi(),
-                "width": sizes.get(i).map_or(1, |s| s.0),
-                "height": sizes.get(i).map_or(1, |s| s.1),
-                "caption": p.caption,
-                "credit": p.credit,
-                "notes": p.notes,
-                "slides": p.slides,
-            })
-        })
-        .collect();
-    let data = json!({
-        "version": VERSION,
-        "kind": kind.name(),
-        "dpi": kind.dpi(),
-        "meta": {
-            "title": doc.title,
-            "subtitle": doc.subtitle,
-            "organisation": doc.organisation,
-            "year": doc.year,
-            "lang": doc.language,
-            "region": doc.region,
-            "notes": doc.notes,
-        },
-        "page": {
-            "trim": [geometry.trim.width_mm, geometry.trim.height_mm],
-            "bleed": geometry.bleed,
-            "slug": geometry.slug(),
-            "marks": geometry.marks,
-            "mark-offset": geometry.mark_offset(),
-            "mark-length": Geometry::MARK_LENGTH,
-        },
-        "theme": {
-            "primary": s.primary,
-            "accent": s.accent,
-            "paper": s.paper,
-            "body-font": chain(&fonts.body, &s.body_font),
-            "heading-font": chain(&fonts.heading, &s.heading_font),
-            "logo": if has_logo { Some("/folio/logo") } else { None },
-        },
-        "cover": doc.cover.map(|i| photos[i].clone()),
-        "intro": doc.intro.as_ref().map(|s| section(s, &photos)),
-        "sections": doc.sections.iter().map(|s| section(s, &photos)).collect::<Vec<_>>(),
-        "closing": doc.closing.as_ref().map(|s| section(s, &photos)),
-        "photos": photos,
-    });
+    let data = data(doc, kind, geometry, fonts, has_logo, sizes);
     serde_json::to_vec(&data).expect("JSON of plain values")
 }
+
+/// Where the World serves the logo.
+pub const LOGO_PATH: &str = "/folio/logo";
 
 /// A family's fallback chain; the family alone when the fonts were not asked.
 fn chain(chain: &[String], family: &str) -> Vec<String> {
@@ -94,45 +232,46 @@ fn chain(chain: &[String], family: &str) -> Vec<String> {
     }
 }
 
-/// Sections and paragraphs carry their photos' whole records, not ids: a layout then never
-/// needs the whole document to place a photo, and typst, which hashes every argument of a
-/// function call, never hashes the whole document per photo.
-fn records(ids: &[usize], photos: &[Value]) -> Vec<Value> {
+fn records(ids: &[usize], photos: &[PhotoRecord]) -> Vec<PhotoRecord> {
     ids.iter().map(|&i| photos[i].clone()).collect()
 }
 
-fn section(s: &Section, photos: &[Value]) -> Value {
-    json!({
-        "id": s.id,
-        "title": s.title,
-        "number": s.number,
-        "figures": s.figures.iter().map(|f| json!({
-            "value": f.value,
-            "unit": f.unit,
-            "label": f.label,
-        })).collect::<Vec<_>>(),
-        "paragraphs": s.paragraphs.iter().map(|p| paragraph(p, photos)).collect::<Vec<_>>(),
-        "photos": records(&s.photos, photos),
-        "notes": s.notes,
-        "slides": s.slides,
-    })
+fn section(s: &Section, photos: &[PhotoRecord]) -> SectionRecord {
+    SectionRecord {
+        id: s.id.clone(),
+        title: s.title.clone(),
+        number: s.number,
+        figures: s
+            .figures
+            .iter()
+            .map(|f| FigureRecord {
+                value: f.value.clone(),
+                unit: f.unit.clone(),
+                label: f.label.clone(),
+            })
+            .collect(),
+        paragraphs: s.paragraphs.iter().map(|p| paragraph(p, photos)).collect(),
+        photos: records(&s.photos, photos),
+        notes: s.notes.clone(),
+        slides: s.slides,
+    }
 }
 
-fn paragraph(p: &Paragraph, photos: &[Value]) -> Value {
+fn paragraph(p: &Paragraph, photos: &[PhotoRecord]) -> ParagraphRecord {
     let (summary, bullets) = match &p.slide {
         Some(SlideText::Summary(s)) => (s.clone(), None),
         Some(SlideText::Bullets(b)) => (String::new(), Some(b.clone())),
         None => (first_sentences(&p.text, SUMMARY_CHARS), None),
     };
-    json!({
-        "lead": p.lead,
-        "text": p.text,
-        "summary": summary,
-        "bullets": bullets,
-        "notes": p.notes,
-        "slides": p.slides,
-        "photos": records(&p.photos, photos),
-    })
+    ParagraphRecord {
+        lead: p.lead.clone(),
+        text: p.text.clone(),
+        summary,
+        bullets,
+        notes: p.notes.clone(),
+        slides: p.slides,
+        photos: records(&p.photos, photos),
+    }
 }
 
 /// About how much of a paragraph a slide shows when the content gives no `slide:` text.

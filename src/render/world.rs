@@ -17,7 +17,6 @@ use typst::{Library, LibraryExt, World};
 
 /// The virtual path of the content data every layout reads with `json("/data.json")`.
 pub const DATA_PATH: &str = "/data.json";
-const LOGO_PATH: &str = "/folio/logo";
 
 pub struct FolioWorld {
     library: LazyHash<Library>,
@@ -188,7 +187,7 @@ impl World for FolioWorld {
                 }
             });
         }
-        if vpath == LOGO_PATH {
+        if vpath == super::data::LOGO_PATH {
             return self
                 .logo
                 .read()
