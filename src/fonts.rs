@@ -13,10 +13,10 @@
 
 use crate::content::Document;
 use crate::diag::{Diagnostic, Report, SourceMap};
+use parking_lot::Mutex;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::Mutex;
 use typst::text::{FontBook, FontInfo, FontStretch, FontStyle, FontVariant, FontWeight};
 use typst_kit::fonts::FontStore;
 
@@ -107,12 +107,7 @@ impl Fonts {
     /// selects one face per name of the chain and takes the first that has the character.
     pub fn covers(&self, family: &str, c: char) -> bool {
         let key = (family.to_lowercase(), c);
-        if let Some(&known) = self
-            .coverage
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&key)
-        {
+        if let Some(&known) = self.coverage.lock().get(&key) {
             return known;
         }
         let book = self.book();
@@ -125,10 +120,7 @@ impl Fonts {
                         .is_some_and(|info| info.coverage.contains(c as u32))
                 })
             });
-        self.coverage
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(key, covered);
+        self.coverage.lock().insert(key, covered);
         covered
     }
 }

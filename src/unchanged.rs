@@ -5,9 +5,9 @@
 
 use crate::print::Geometry;
 use crate::products::Kind;
+use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::SystemTime;
 
 /// Everything besides the laid-out pages that shapes an output's files.
@@ -50,7 +50,7 @@ pub struct Memory {
 impl Memory {
     /// The pages hash of `kind` as last written, if its files are still exactly as written.
     pub fn still_written(&self, kind: Kind, finishing: &Finishing) -> Option<u128> {
-        let written = self.written.lock().unwrap_or_else(|p| p.into_inner());
+        let written = self.written.lock();
         let w = written.get(&kind)?;
         let intact = w.finishing == *finishing
             && w.files
@@ -62,7 +62,7 @@ impl Memory {
     /// Records that `kind`'s pages (`pages`) were written as `files`; a file that cannot be
     /// stamped means nothing is known for sure.
     pub fn remember(&self, kind: Kind, pages: u128, finishing: Finishing, files: &[&Path]) {
-        let mut written = self.written.lock().unwrap_or_else(|p| p.into_inner());
+        let mut written = self.written.lock();
         let stamps: Option<Vec<(PathBuf, Stamp)>> = files
             .iter()
             .map(|p| Some((p.to_path_buf(), Stamp::of(p)?)))
@@ -86,9 +86,6 @@ impl Memory {
 
     /// After a failed write nothing is known for sure.
     pub fn forget(&self) {
-        self.written
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
+        self.written.lock().clear();
     }
 }

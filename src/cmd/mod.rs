@@ -9,9 +9,10 @@ use folio::photos::PhotoProgress;
 use folio::project::Project;
 use folio::{Kind, Outcome, Session};
 use indicatif::{ProgressBar, ProgressStyle};
+use parking_lot::Mutex;
 use std::io::IsTerminal;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 pub fn kind(only: Option<crate::Only>) -> Option<Kind> {
     only.map(|o| match o {
@@ -38,7 +39,7 @@ pub fn session(project: Project) -> Session {
     let tty = std::io::stderr().is_terminal();
     let bar: Arc<Mutex<Option<ProgressBar>>> = Arc::new(Mutex::new(None));
     session.progress = Arc::new(move |event| {
-        let mut bar = bar.lock().unwrap();
+        let mut bar = bar.lock();
         match event {
             PhotoProgress::Queued(n) if tty => match bar.as_ref() {
                 Some(b) => b.inc_length(n as u64),

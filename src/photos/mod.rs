@@ -14,10 +14,11 @@ pub mod wrap;
 use crate::content::Document;
 use crate::diag::{Diagnostic, Report, SourceMap};
 use decode::{PhotoError, Probe};
+use parking_lot::Mutex;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use typst::foundations::Bytes;
 
 /// One photo of the document, as found on disk.
@@ -124,7 +125,7 @@ impl PhotoSet {
                     .ok()
                     .and_then(|m| Some((m.len(), m.modified().ok()?)));
                 let known = stamp.and_then(|(len, time)| {
-                    let probed = memory.probed.lock().unwrap();
+                    let probed = memory.probed.lock();
                     probed
                         .get(&p.path)
                         .filter(|e| e.0 == len && e.1 == time)
@@ -140,7 +141,6 @@ impl PhotoSet {
                             memory
                                 .probed
                                 .lock()
-                                .unwrap()
                                 .insert(p.path.clone(), (len, time, hash, probe));
                         }
                         (hash, probe)
@@ -200,7 +200,7 @@ impl PhotoSet {
     /// The prepared photo for `req`, if it has been prepared.
     pub fn lookup(&self, req: &Request) -> Option<Served> {
         let key = self.key(req)?;
-        self.memory.prepared.lock().unwrap().get(&key).cloned()
+        self.memory.prepared.lock().get(&key).cloned()
     }
 
     fn key(&self, req: &Request) -> Option<MemoryKey> {
@@ -253,7 +253,7 @@ impl PhotoSet {
                 out.map(|o| o.0)
             })
             .collect();
-        let mut memory = self.memory.prepared.lock().unwrap();
+        let mut memory = self.memory.prepared.lock();
         for r in results {
             for (req, served) in r? {
                 if let Some(key) = self.key(&req) {

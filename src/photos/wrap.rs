@@ -72,23 +72,9 @@ pub fn jpeg_info(data: &[u8]) -> Option<JpegInfo> {
     })
 }
 
-/// The sRGB profile, made once.
+/// The sRGB profile that tags untagged RGB photos.
 fn srgb() -> Option<&'static [u8]> {
-    static SRGB: std::sync::OnceLock<Option<Vec<u8>>> = std::sync::OnceLock::new();
-    SRGB.get_or_init(|| {
-        let mut icc = moxcms::ColorProfile::new_srgb().encode().ok()?;
-        // The encoder stamps the current time in the header; a fixed date keeps output
-        // byte-identical between builds (and the profile ID, derived from it, is left unset).
-        if icc.len() >= 100 {
-            let date: [u16; 6] = [2000, 1, 1, 0, 0, 0];
-            for (i, v) in date.iter().enumerate() {
-                icc[24 + 2 * i..26 + 2 * i].copy_from_slice(&v.to_be_bytes());
-            }
-            icc[84..100].fill(0);
-        }
-        Some(icc)
-    })
-    .as_deref()
+    Some(crate::profiles::SRGB)
 }
 
 /// A PDF whose single page (`width_pt` × `height_pt`) is filled by the JPEG.

@@ -5,9 +5,10 @@
 
 use crate::fonts::Fonts;
 use crate::photos::{PhotoSet, Request, Served};
+use parking_lot::{Mutex, RwLock};
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::Arc;
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
@@ -65,37 +66,36 @@ impl FolioWorld {
 
     /// Prepares the next compile: new data and photos; layout files are re-read when used.
     pub fn update(&self, data: Vec<u8>, photos: Arc<PhotoSet>, logo: Option<Vec<u8>>) {
-        *self.data.write().unwrap() = Bytes::new(data);
-        *self.photos.write().unwrap() = photos;
-        *self.logo.write().unwrap() = logo.map(Bytes::new);
-        for slot in self.sources.lock().unwrap().values_mut() {
+        *self.data.write() = Bytes::new(data);
+        *self.photos.write() = photos;
+        *self.logo.write() = logo.map(Bytes::new);
+        for slot in self.sources.lock().values_mut() {
             slot.fresh = false;
         }
     }
 
     pub fn photos(&self) -> Arc<PhotoSet> {
-        self.photos.read().unwrap().clone()
+        self.photos.read().clone()
     }
 
     /// Starts a compile: forgets the photo requests of the last one.
     pub fn begin(&self) {
-        self.requests.lock().unwrap().clear();
-        self.missing.lock().unwrap().clear();
+        self.requests.lock().clear();
+        self.missing.lock().clear();
     }
 
     /// Photo requests the last compile answered with a placeholder.
     pub fn take_missing(&self) -> Vec<Request> {
-        std::mem::take(&mut *self.missing.lock().unwrap())
+        std::mem::take(&mut *self.missing.lock())
             .into_iter()
             .collect()
     }
 
     /// Photo requests the last compile made, with what was served.
     pub fn used(&self) -> Vec<(Request, Served)> {
-        let photos = self.photos.read().unwrap();
+        let photos = self.photos.read();
         self.requests
             .lock()
-            .unwrap()
             .iter()
             .filter_map(|r| photos.lookup(r).map(|s| (*r, s)))
             .collect()
@@ -140,7 +140,7 @@ impl World for FolioWorld {
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
-        let mut sources = self.sources.lock().unwrap();
+        let mut sources = self.sources.lock();
         if let Some(slot) = sources.get_mut(&id) {
             if !slot.fresh {
                 let text = String::from_utf8(self.read_layout_file(id)?)
@@ -169,20 +169,20 @@ impl World for FolioWorld {
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         let vpath = id.get().vpath().get_with_slash();
         if vpath == DATA_PATH {
-            return Ok(self.data.read().unwrap().clone());
+            return Ok(self.data.read().clone());
         }
         if vpath.starts_with(Request::PREFIX) {
             let req = Request::from_path(vpath)
                 .ok_or_else(|| FileError::NotFound(PathBuf::from(vpath)))?;
-            let photos = self.photos.read().unwrap();
+            let photos = self.photos.read();
             if !photos.contains(&req) {
                 return Err(FileError::NotFound(PathBuf::from(vpath)));
             }
-            self.requests.lock().unwrap().insert(req);
+            self.requests.lock().insert(req);
             return Ok(match photos.lookup(&req) {
                 Some(served) => served.bytes,
                 None => {
-                    self.missing.lock().unwrap().insert(req);
+                    self.missing.lock().insert(req);
                     PhotoSet::placeholder(&req)
                 }
             });
@@ -191,7 +191,6 @@ impl World for FolioWorld {
             return self
                 .logo
                 .read()
-                .unwrap()
                 .clone()
                 .ok_or_else(|| FileError::NotFound(PathBuf::from(vpath)));
         }
