@@ -224,6 +224,9 @@ impl Session {
         for r in results {
             match r {
                 Ok((out, findings)) => {
+                    if !findings.is_empty() {
+                        keep_rejected(&out);
+                    }
                     let report = &mut outcome.report;
                     report.diagnostics.extend(out.warnings.iter().cloned());
                     report.diagnostics.extend(inspect::diagnose(
@@ -329,6 +332,17 @@ impl Session {
             trim: opts.trim.unwrap_or(doc.settings.trim),
             bleed: doc.settings.bleed_mm,
             marks: doc.settings.crop_marks && !opts.no_marks,
+        }
+    }
+}
+
+/// For layout developers: with `FOLIO_KEEP_REJECTED=DIR`, pages the guard refused are written
+/// to `DIR/<output>.pdf` (never to `out/`) so they can be looked at.
+fn keep_rejected(r: &Rendered) {
+    if let Some(dir) = std::env::var_os("FOLIO_KEEP_REJECTED") {
+        let path = std::path::Path::new(&dir).join(format!("{}.pdf", r.kind.name()));
+        if let Err(e) = output::write_atomic(&path, &r.pdf, false) {
+            eprintln!("cannot keep the rejected pages in {}: {e}", path.display());
         }
     }
 }

@@ -69,16 +69,16 @@ pub fn inspect(doc: &PagedDocument, bleed_pt: f64) -> Vec<Finding> {
                     });
                 }
             }
-            if !t.text.chars().any(needs_glyph) {
-                return;
-            }
             // The glyph body (as preflight reads it): ascender to descender, less 15% slack.
             let size = t.size;
-            let a = Point::new(pos.x, pos.y - size * 0.73).transform(ts);
-            let b = Point::new(pos.x + t.width(), pos.y - size * 0.03).transform(ts);
+            let Some((from, to)) = inked_span(t) else {
+                return;
+            };
+            let a = Point::new(pos.x + from, pos.y - size * 0.73).transform(ts);
+            let b = Point::new(pos.x + to, pos.y - size * 0.03).transform(ts);
             // The box for the safe area is the full line height, as a PDF reader's words are.
-            let top = Point::new(pos.x, pos.y - size * 0.88).transform(ts);
-            let bottom = Point::new(pos.x + t.width(), pos.y + size * 0.12).transform(ts);
+            let top = Point::new(pos.x + from, pos.y - size * 0.88).transform(ts);
+            let bottom = Point::new(pos.x + to, pos.y + size * 0.12).transform(ts);
             let (fx0, fx1) = (top.x.min(bottom.x).to_pt(), top.x.max(bottom.x).to_pt());
             let (fy0, fy1) = (top.y.min(bottom.y).to_pt(), top.y.max(bottom.y).to_pt());
             let wholly_beyond_bleed =
@@ -107,6 +107,43 @@ pub fn inspect(doc: &PagedDocument, bleed_pt: f64) -> Vec<Finding> {
         out.extend(overlaps(page_index, runs));
     }
     out
+}
+
+/// Where a run's ink starts and ends, from its origin. Justification widens glyph advances
+/// (a stretched CJK line gives each character and space a wider advance), so a run's advance
+/// width can reach past the margin although its last character ends at it: spaces count for
+/// nothing, and each character for no more than its own advance.
+fn inked_span(t: &typst::text::TextItem) -> Option<(typst::layout::Abs, typst::layout::Abs)> {
+    let mut x = typst::layout::Em::zero();
+    let mut span: Option<(typst::layout::Em, typst::layout::Em)> = None;
+    for g in &t.glyphs {
+        let inked = t
+            .text
+            .get(g.range())
+            .is_some_and(|s| s.chars().any(needs_glyph));
+        if inked {
+            let natural = t.font.x_advance(g.id).unwrap_or(g.x_advance);
+            let own = if g.x_advance < natural {
+                g.x_advance
+            } else {
+                natural
+            };
+            // A negative offset is punctuation compression trimming a bracket's blank half:
+            // the ink stays where the advance puts it.
+            let shift = if g.x_offset > typst::layout::Em::zero() {
+                g.x_offset
+            } else {
+                typst::layout::Em::zero()
+            };
+            let (a, b) = (x + shift, x + shift + own);
+            span = Some(match span {
+                None => (a, b),
+                Some((s0, s1)) => (if a < s0 { a } else { s0 }, if b > s1 { b } else { s1 }),
+            });
+        }
+        x += g.x_advance;
+    }
+    span.map(|(a, b)| (a.at(t.size), b.at(t.size)))
 }
 
 /// Pairs of runs whose glyph bodies overlap by more than a quarter of the smaller one. A pale
