@@ -114,7 +114,12 @@ pub fn image_ppi(pdf: &Path) -> Vec<(usize, f64, f64)> {
         .arg("-list")
         .arg(pdf)
         .output()
-        .unwrap();
+        .expect("pdfimages (apt-get install poppler-utils)");
+    assert!(
+        out.status.success(),
+        "pdfimages failed on {}",
+        pdf.display()
+    );
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .skip(2)
