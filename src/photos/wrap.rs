@@ -1,4 +1,5 @@
-//! A prepared JPEG wrapped in a one-page PDF the size of its frame.
+//! A prepared JPEG wrapped in a one-page PDF the size of its frame (written with pdf-writer,
+//! already in the tree through typst).
 //!
 //! typst decodes every raster image it places and keeps the pixels for the whole process
 //! (hundreds of megabytes for a brochure of photos). A PDF image is embedded by copying its
@@ -79,89 +80,57 @@ fn srgb() -> Option<&'static [u8]> {
 
 /// A PDF whose single page (`width_pt` × `height_pt`) is filled by the JPEG.
 pub fn pdf_of_jpeg(jpeg: &[u8], width_pt: f64, height_pt: f64) -> Option<Vec<u8>> {
+    use pdf_writer::{Filter, Finish, Name, Pdf, Rect, Ref};
     let info = jpeg_info(jpeg)?;
-    let device = match info.components {
-        1 => "/DeviceGray",
-        3 => "/DeviceRGB",
-        4 => "/DeviceCMYK",
-        _ => return None,
-    };
+    if !matches!(info.components, 1 | 3 | 4) {
+        return None;
+    }
     // Untagged RGB is sRGB by convention: say so, for colour-managed print workflows.
     let icc = match (&info.icc, info.components) {
         (Some(p), 1 | 3) => Some(p.as_slice()),
         (None, 3) => srgb(),
         _ => None,
     };
-    let colour_space = if icc.is_some() {
-        "[/ICCBased 6 0 R]".to_string()
-    } else {
-        device.to_string()
-    };
-    let decode = if info.components == 4 && info.adobe {
-        "/Decode[1 0 1 0 1 0 1 0]"
-    } else {
-        ""
-    };
-    let content = format!("q {width_pt:.4} 0 0 {height_pt:.4} 0 0 cm /Im0 Do Q");
-
-    let mut out: Vec<u8> = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n".to_vec();
-    let mut offsets = Vec::new();
-    let mut object = |out: &mut Vec<u8>, head: String, stream: Option<&[u8]>| {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{head}", offsets.len()).as_bytes());
-        if let Some(s) = stream {
-            out.extend_from_slice(b"\nstream\n");
-            out.extend_from_slice(s);
-            out.extend_from_slice(b"\nendstream");
-        }
-        out.extend_from_slice(b"\nendobj\n");
-    };
-    object(&mut out, "<</Type/Catalog/Pages 2 0 R>>".into(), None);
-    object(&mut out, "<</Type/Pages/Kids[3 0 R]/Count 1>>".into(), None);
-    object(
-        &mut out,
-        format!(
-            "<</Type/Page/Parent 2 0 R/MediaBox[0 0 {width_pt:.4} {height_pt:.4}]/Resources<</XObject<</Im0 4 0 R>>>>/Contents 5 0 R>>"
-        ),
-        None,
+    let (catalog, pages, page, image, content, profile) = (
+        Ref::new(1),
+        Ref::new(2),
+        Ref::new(3),
+        Ref::new(4),
+        Ref::new(5),
+        Ref::new(6),
     );
-    object(
-        &mut out,
-        format!(
-            "<</Type/XObject/Subtype/Image/Width {}/Height {}/BitsPerComponent 8/ColorSpace {colour_space}{decode}/Filter/DCTDecode/Length {}>>",
-            info.width,
-            info.height,
-            jpeg.len()
-        ),
-        Some(jpeg),
-    );
-    object(
-        &mut out,
-        format!("<</Length {}>>", content.len()),
-        Some(content.as_bytes()),
-    );
+    let mut pdf = Pdf::new();
+    pdf.catalog(catalog).pages(pages);
+    pdf.pages(pages).kids([page]).count(1);
+    let mut p = pdf.page(page);
+    p.parent(pages)
+        .media_box(Rect::new(0.0, 0.0, width_pt as f32, height_pt as f32))
+        .contents(content);
+    p.resources().x_objects().pair(Name(b"Im0"), image);
+    p.finish();
+    let mut img = pdf.image_xobject(image, jpeg);
+    img.filter(Filter::DctDecode);
+    img.width(info.width as i32)
+        .height(info.height as i32)
+        .bits_per_component(8);
+    match (icc, info.components) {
+        (Some(_), _) => img.color_space().icc_based(profile),
+        (None, 1) => img.color_space().device_gray(),
+        (None, 3) => img.color_space().device_rgb(),
+        (None, _) => img.color_space().device_cmyk(),
+    }
+    if info.components == 4 && info.adobe {
+        // Adobe's tools store CMYK inverted.
+        img.decode([1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0]);
+    }
+    img.finish();
+    // The content stream as folio has always written it (its bytes reach the output PDF).
+    let ops = format!("q {width_pt:.4} 0 0 {height_pt:.4} 0 0 cm /Im0 Do Q");
+    pdf.stream(content, ops.as_bytes());
     if let Some(icc) = icc {
-        object(
-            &mut out,
-            format!("<</N {}/Length {}>>", info.components, icc.len()),
-            Some(icc),
-        );
+        pdf.icc_profile(profile, icc).n(info.components as i32);
     }
-    let xref = out.len();
-    out.extend_from_slice(
-        format!("xref\n0 {}\n0000000000 65535 f\r\n", offsets.len() + 1).as_bytes(),
-    );
-    for o in &offsets {
-        out.extend_from_slice(format!("{o:010} 00000 n\r\n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!(
-            "trailer\n<</Size {}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n",
-            offsets.len() + 1
-        )
-        .as_bytes(),
-    );
-    Some(out)
+    Some(pdf.finish())
 }
 
 #[cfg(test)]
