@@ -13,9 +13,10 @@ fn seed_paragraphs() -> Vec<String> {
 
 #[test]
 fn sample_builds_a4_brochure_and_16_9_deck() {
-    let dir = sample_project();
-    let (session, outcome) = build(dir.path(), &Options::default());
-    assert_ok(&outcome);
+    let Built {
+        session, outcome, ..
+    } = sample_built();
+    assert_ok(outcome);
     let out = &session.project.out;
     let brochure = out.join("brochure.pdf");
     let slides = out.join("slides.pdf");
@@ -89,9 +90,10 @@ fn sample_builds_a4_brochure_and_16_9_deck() {
 
 #[test]
 fn fonts_are_embedded_and_subset() {
-    let dir = sample_project();
-    let (session, outcome) = build(dir.path(), &Options::default());
-    assert_ok(&outcome);
+    let Built {
+        session, outcome, ..
+    } = sample_built();
+    assert_ok(outcome);
     for name in ["brochure.pdf", "slides.pdf"] {
         let doc = lopdf::Document::load(session.project.out.join(name)).unwrap();
         let mut fonts = 0;

@@ -34,6 +34,28 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// The sample, built once per test binary with the default options and shared by the tests
+/// that only read what it wrote.
+pub struct Built {
+    pub dir: tempfile::TempDir,
+    pub session: Session,
+    pub outcome: Outcome,
+}
+
+pub fn sample_built() -> &'static Built {
+    static BUILT: std::sync::OnceLock<Built> = std::sync::OnceLock::new();
+    BUILT.get_or_init(|| {
+        let dir = sample_project();
+        let (session, outcome) = build(dir.path(), &Options::default());
+        assert_ok(&outcome);
+        Built {
+            dir,
+            session,
+            outcome,
+        }
+    })
+}
+
 /// Options that render only one output.
 pub fn only(kind: folio::Kind) -> Options {
     Options {
