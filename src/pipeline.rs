@@ -187,6 +187,7 @@ impl Session {
             heading: self.fonts.chain(&c.doc.settings.heading_font),
         };
         let step: &(dyn Fn(photos::PhotoProgress) + Sync) = &*self.progress;
+        self.renderer.set_theme(&c.doc.settings.theme);
         type Inspected = Result<(Rendered, Vec<inspect::Finding>), Vec<Diagnostic>>;
         let results: Vec<Inspected> = std::thread::scope(|s| {
             let handles: Vec<_> = kinds

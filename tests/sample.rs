@@ -179,3 +179,40 @@ fn a_project_can_override_one_layout_file() {
     assert!(pdf_text(&session.project.out.join("slides.pdf")).contains("议程安排"));
     assert!(pdf_text(&session.project.out.join("brochure.pdf")).contains("目录"));
 }
+
+#[test]
+fn settings_theme_picks_a_theme_file_from_the_layouts() {
+    let dir = sample_project();
+    let layouts = dir.path().join("layouts");
+    std::fs::create_dir_all(&layouts).unwrap();
+    // A theme of the project's own: theme.typ with another sign-off line.
+    let theme = std::fs::read_to_string(repo().join("layouts/theme.typ")).unwrap();
+    let changed = theme.replace(
+        "#let org-line(meta) = meta.organisation + \"  ·  \" + str(meta.year)",
+        "#let org-line(meta) = meta.organisation + \" | \" + str(meta.year)",
+    );
+    assert_ne!(theme, changed);
+    std::fs::write(layouts.join("theme-plain.typ"), changed).unwrap();
+    let doc_path = dir.path().join("content/document.yaml");
+    let doc = std::fs::read_to_string(&doc_path).unwrap();
+    std::fs::write(&doc_path, doc.replace("theme: default", "theme: plain")).unwrap();
+    let (session, outcome) = build(dir.path(), &Options::default());
+    assert_ok(&outcome);
+    let brochure = pdf_text(&session.project.out.join("brochure.pdf"));
+    assert!(brochure.contains("共青团太原市委|2020"), "{brochure}");
+    // A theme that does not exist is an error listing the ones that do.
+    std::fs::write(&doc_path, doc.replace("theme: default", "theme: nope")).unwrap();
+    let (_, outcome) = build(dir.path(), &Options::default());
+    let errors: Vec<String> = outcome
+        .report
+        .diagnostics
+        .iter()
+        .map(|d| d.short())
+        .collect();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("unknown theme `nope`") && e.contains("default, plain")),
+        "{errors:#?}"
+    );
+}

@@ -22,6 +22,29 @@ pub const REGIONS: &[&str] = &["cn", "sg"];
 pub const BODY_FONT: &str = "Noto Serif CJK SC";
 pub const HEADING_FONT: &str = "Noto Sans CJK SC";
 
+/// The themes the layout folders offer: `default` (theme.typ) and each `theme-NAME.typ`.
+pub fn themes(layouts: &[PathBuf]) -> Vec<String> {
+    let mut names = vec!["default".to_string()];
+    for dir in layouts {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if let Some(theme) = name
+                .strip_prefix("theme-")
+                .and_then(|n| n.strip_suffix(".typ"))
+                && !theme.is_empty()
+                && !names.iter().any(|n| n == theme)
+            {
+                names.push(theme.to_string());
+            }
+        }
+    }
+    names[1..].sort();
+    names
+}
+
 impl Resolver<'_> {
     /// `language` and `region`, checked against what the layouts support.
     pub(super) fn language(&mut self, doc: &DocumentFile, file: usize) -> (String, Option<String>) {
@@ -90,14 +113,16 @@ impl Resolver<'_> {
             .as_ref()
             .map(|t| t.value.clone())
             .unwrap_or_else(|| "default".into());
-        if theme != "default" {
+        let available = themes(&self.project.layouts);
+        if !available.contains(&theme) {
             let loc = self.loc(&file, &s.theme.as_ref().unwrap().referenced);
             self.report.push(
                 Diagnostic::error(format!("unknown theme `{theme}`"))
                     .at(&self.sources, loc)
-                    .hint(
-                        "the available theme is `default`; change colours with `settings.colors`",
-                    ),
+                    .hint(format!(
+                        "the themes here are: {}; a theme `NAME` is a file layouts/theme-NAME.typ (a copy of theme.typ to change); colours alone change with `settings.colors`",
+                        available.join(", ")
+                    )),
             );
         }
         let primary = self.cmyk(&s.colors.primary, file, PRIMARY);

@@ -162,6 +162,12 @@ impl Renderer {
             .collect()
     }
 
+    /// The theme both outputs' layouts import (see `FolioWorld::set_theme`).
+    pub fn set_theme(&self, theme: &str) {
+        self.brochure.set_theme(theme);
+        self.slides.set_theme(theme);
+    }
+
     /// Drops cached typst results unused for a few compiles, keeping memory bounded.
     pub fn evict(&self) {
         typst::comemo::evict(10);

@@ -28,6 +28,8 @@ pub struct FolioWorld {
     data: RwLock<Bytes>,
     photos: RwLock<Arc<PhotoSet>>,
     logo: RwLock<Option<Bytes>>,
+    /// The theme other than `default` the settings name.
+    theme: RwLock<Option<String>>,
     /// Photo requests of the current compile, and those not prepared yet.
     requests: Mutex<BTreeSet<Request>>,
     missing: Mutex<BTreeSet<Request>>,
@@ -59,6 +61,7 @@ impl FolioWorld {
             data: RwLock::new(Bytes::new(Vec::new())),
             photos: RwLock::new(Arc::new(PhotoSet::empty())),
             logo: RwLock::new(None),
+            theme: RwLock::new(None),
             requests: Mutex::new(BTreeSet::new()),
             missing: Mutex::new(BTreeSet::new()),
         }
@@ -71,6 +74,16 @@ impl FolioWorld {
         *self.logo.write() = logo.map(Bytes::new);
         for slot in self.sources.lock().values_mut() {
             slot.fresh = false;
+        }
+    }
+
+    /// The theme layouts import as `theme.typ`: `default`, or `theme-NAME.typ` for NAME.
+    pub fn set_theme(&self, theme: &str) {
+        let theme = (theme != "default").then(|| theme.to_string());
+        if *self.theme.read() != theme {
+            // Another theme file: every layout source is read again.
+            self.sources.lock().clear();
+            *self.theme.write() = theme;
         }
     }
 
@@ -101,9 +114,19 @@ impl FolioWorld {
             .collect()
     }
 
-    /// Where a layout file `id` is read from: the first layouts folder that has it.
+    /// Where a layout file `id` is read from: the first layouts folder that has it. The
+    /// layouts import `theme.typ`; with `settings.theme: NAME` that is `theme-NAME.typ`.
     pub fn layout_path(&self, id: FileId) -> FileResult<PathBuf> {
         let vpath = id.get().vpath();
+        let theme = self.theme.read().clone();
+        let themed = match theme {
+            Some(name) if vpath.get_without_slash() == "theme.typ" => Some(
+                VirtualPath::new(format!("/theme-{name}.typ"))
+                    .map_err(|_| FileError::NotFound(PathBuf::from(format!("theme-{name}.typ"))))?,
+            ),
+            _ => None,
+        };
+        let vpath = themed.as_ref().unwrap_or(vpath);
         let rel = vpath.get_without_slash();
         // Layout modules and what sits beside them (a logo, a pattern) are readable; nothing else.
         // The first layouts folder that has the file serves it.
