@@ -23,16 +23,6 @@ fn project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     dir
 }
 
-fn errors(outcome: &folio::Outcome) -> Vec<String> {
-    outcome
-        .report
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| d.short())
-        .collect()
-}
-
 fn warnings(outcome: &folio::Outcome) -> Vec<String> {
     outcome
         .report

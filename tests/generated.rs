@@ -321,13 +321,7 @@ fn generated_documents_print_every_character_inside_the_page() {
             }
         }
         let outcome = session.run(&opts);
-        let errors: Vec<String> = outcome
-            .report
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .map(|d| d.short())
-            .collect();
+        let errors = common::errors(&outcome);
         let show = || {
             case.files
                 .iter()

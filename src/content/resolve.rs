@@ -199,19 +199,7 @@ impl Resolver<'_> {
                     )),
             );
         }
-        if let Some(c) = value
-            .chars()
-            .find(|c| c.is_control() && *c != '\n' && *c != '\t')
-        {
-            self.report.push(
-                Diagnostic::error(format!(
-                    "{what} contains the invisible control character U+{:04X}",
-                    c as u32
-                ))
-                .at(&self.sources, loc)
-                .hint("delete it; it usually comes from copying text out of another program"),
-            );
-        }
+        self.refuse_control_characters(&value, loc, &format!("{what} contains"));
         // What is printed, and what the fonts are checked against, is the cleaned-up text.
         let value = typography::clean(&value);
         self.texts.push((value.clone(), loc));
@@ -221,22 +209,27 @@ impl Resolver<'_> {
     /// Speaker notes: any text, but no invisible control characters (they break the notes file).
     pub(super) fn notes(&mut self, n: &Option<Spanned<String>>, file: usize) -> Option<String> {
         let n = n.as_ref()?;
-        if let Some(c) = n
-            .value
+        let loc = self.loc(&file, &n.referenced);
+        self.refuse_control_characters(&n.value, loc, "notes contain");
+        Some(n.value.clone())
+    }
+
+    /// An error at `loc` when `value` holds an invisible control character (line breaks and
+    /// tabs are text); `subject` begins the message ("title contains", "notes contain").
+    fn refuse_control_characters(&mut self, value: &str, loc: Loc, subject: &str) {
+        if let Some(c) = value
             .chars()
             .find(|c| c.is_control() && *c != '\n' && *c != '\t')
         {
-            let loc = self.loc(&file, &n.referenced);
             self.report.push(
                 Diagnostic::error(format!(
-                    "notes contain the invisible control character U+{:04X}",
+                    "{subject} the invisible control character U+{:04X}",
                     c as u32
                 ))
                 .at(&self.sources, loc)
                 .hint("delete it; it usually comes from copying text out of another program"),
             );
         }
-        Some(n.value.clone())
     }
 
     fn section(&mut self, s: &schema::Section, file: usize, number: Option<usize>) -> Section {

@@ -71,14 +71,19 @@ pub fn build(root: &Path, opts: &Options) -> (Session, Outcome) {
     (session, outcome)
 }
 
-pub fn assert_ok(outcome: &Outcome) {
-    let errors: Vec<String> = outcome
+/// The errors of a run, one line each.
+pub fn errors(outcome: &Outcome) -> Vec<String> {
+    outcome
         .report
         .diagnostics
         .iter()
         .filter(|d| d.is_error())
         .map(|d| d.short())
-        .collect();
+        .collect()
+}
+
+pub fn assert_ok(outcome: &Outcome) {
+    let errors = errors(outcome);
     assert!(errors.is_empty(), "build failed: {errors:#?}");
 }
 
