@@ -6,7 +6,7 @@ use crate::content::{self, Document, Trim};
 use crate::diag::{Diagnostic, Report, SourceMap};
 use crate::fonts::{self, Fonts};
 use crate::output;
-use crate::photos::{self, PhotoSet};
+use crate::photos::{self, PhotoSet, Pixels};
 use crate::print::{self, Geometry};
 use crate::products::{Kind, OutFile};
 use crate::project::Project;
@@ -176,15 +176,25 @@ impl Session {
             None => Kind::ALL.to_vec(),
         };
         let geometry = finishing.geometry;
-        let sizes: Vec<(u32, u32)> = c
+        let sizes: Vec<Pixels> = c
             .photos
             .sources
             .iter()
-            .map(|s| (s.probe.width, s.probe.height))
+            .map(|s| Pixels {
+                width: s.probe.width,
+                height: s.probe.height,
+            })
             .collect();
         let chains = FontChains {
             body: self.fonts.chain(&c.doc.settings.body_font),
             heading: self.fonts.chain(&c.doc.settings.heading_font),
+        };
+        let inputs = data::Inputs {
+            doc: &c.doc,
+            geometry,
+            fonts: &chains,
+            has_logo: c.logo.is_some(),
+            sizes: &sizes,
         };
         let step: &(dyn Fn(photos::PhotoProgress) + Sync) = &*self.progress;
         self.renderer.set_theme(&c.doc.settings.theme);
@@ -193,8 +203,7 @@ impl Session {
             let handles: Vec<_> = kinds
                 .iter()
                 .map(|&kind| {
-                    let data =
-                        data::build(&c.doc, kind, geometry, &chains, c.logo.is_some(), &sizes);
+                    let data = data::build(&inputs, kind);
                     let (photos, logo) = (c.photos.clone(), c.logo.clone());
                     let unless = (!opts.dry_run)
                         .then(|| self.written.still_written(kind, &finishing))

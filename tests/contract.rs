@@ -84,14 +84,14 @@ fn the_readme_documents_exactly_the_fields_folio_writes() {
         bleed: 3.0,
         marks: true,
     };
-    let data = folio::render::data::data(
-        &doc,
-        folio::Kind::Brochure,
+    let inputs = folio::render::data::Inputs {
+        doc: &doc,
         geometry,
-        &Default::default(),
-        true,
-        &[],
-    );
+        fonts: &Default::default(),
+        has_logo: true,
+        sizes: &[],
+    };
+    let data = folio::render::data::data(&inputs, folio::Kind::Brochure);
     let json = serde_json::to_value(&data).unwrap();
     let section = &json["sections"][0];
     let written: BTreeMap<String, BTreeSet<String>> = [

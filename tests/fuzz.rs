@@ -85,7 +85,8 @@ proptest! {
             }
             let geometry = Geometry { trim: Trim::A4, bleed: 3.0, marks: true };
             for kind in [Kind::Brochure, Kind::Slides] {
-                let bytes = data::build(&doc, kind, geometry, &Default::default(), false, &[]);
+                let inputs = data::Inputs { doc: &doc, geometry, fonts: &Default::default(), has_logo: false, sizes: &[] };
+                let bytes = data::build(&inputs, kind);
                 let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
                 prop_assert_eq!(json["sections"].as_array().map(|a| a.len()), Some(doc.sections.len()));
                 for (s, js) in doc.sections.iter().zip(json["sections"].as_array().unwrap()) {

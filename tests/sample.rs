@@ -200,15 +200,37 @@ fn settings_theme_picks_a_theme_file_from_the_layouts() {
     assert_ok(&outcome);
     let brochure = pdf_text(&session.project.out.join("brochure.pdf"));
     assert!(brochure.contains("共青团太原市委|2020"), "{brochure}");
+    // Its palette comes with it (theme-plain.yaml), and a broken one is an error at its line.
+    let palette = std::fs::read_to_string(repo().join("layouts/theme.yaml")).unwrap();
+    let green = palette.replace("primary: [100, 72, 0, 18]", "primary: [80, 0, 100, 0]");
+    assert_ne!(palette, green);
+    std::fs::write(layouts.join("theme-plain.yaml"), &green).unwrap();
+    let (session, outcome) = build(dir.path(), &Options::default());
+    assert_ok(&outcome);
+    let pdf = lopdf::Document::load(session.project.out.join("brochure.pdf")).unwrap();
+    let cover = pdf.get_pages()[&1];
+    let content = String::from_utf8_lossy(&pdf.get_page_content(cover)).into_owned();
+    assert!(
+        content.contains("0.8 0 1 0 k"),
+        "the theme's own primary colour is not used"
+    );
+    std::fs::write(
+        layouts.join("theme-plain.yaml"),
+        green.replace("paper: [4, 2, 0, 0]", "paper: [4, 2, 0]"),
+    )
+    .unwrap();
+    let (_, outcome) = build(dir.path(), &Options::default());
+    let found = errors(&outcome);
+    assert!(
+        found
+            .iter()
+            .any(|e| e.contains("theme-plain.yaml:") && e.contains("four CMYK percentages")),
+        "{found:#?}"
+    );
     // A theme that does not exist is an error listing the ones that do.
     std::fs::write(&doc_path, doc.replace("theme: default", "theme: nope")).unwrap();
     let (_, outcome) = build(dir.path(), &Options::default());
-    let errors: Vec<String> = outcome
-        .report
-        .diagnostics
-        .iter()
-        .map(|d| d.short())
-        .collect();
+    let errors = errors(&outcome);
     assert!(
         errors
             .iter()

@@ -82,10 +82,22 @@ pub struct Photo {
     pub path: PathBuf,
     pub caption: Option<String>,
     pub credit: Option<String>,
-    /// Point kept in view when a frame crops the photo, (0,0) = top left.
-    pub focus: (f64, f64),
+    /// Point kept in view when a frame crops the photo.
+    pub focus: Focus,
     pub notes: Option<String>,
     pub slides: bool,
     /// Where the photo is first placed in the content.
     pub loc: Loc,
+}
+
+/// The point of a photo kept in view when a frame crops it, as shares of its width and height:
+/// (0, 0) is the top-left corner, (0.5, 0.5) the centre.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Focus {
+    pub x: f64,
+    pub y: f64,
+}
+
+impl Focus {
+    pub const CENTRE: Focus = Focus { x: 0.5, y: 0.5 };
 }

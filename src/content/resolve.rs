@@ -149,7 +149,10 @@ impl Resolver<'_> {
         })
     }
 
-    fn read<T: serde::de::DeserializeOwned>(&mut self, path: &Path) -> Option<(T, usize)> {
+    pub(super) fn read<T: serde::de::DeserializeOwned>(
+        &mut self,
+        path: &Path,
+    ) -> Option<(T, usize)> {
         let name = self.project.display_path(path);
         match yaml::read::<T>(path, &name, &mut self.sources) {
             Ok(v) => Some(v),
@@ -334,7 +337,7 @@ impl Resolver<'_> {
             path,
             caption: None,
             credit: None,
-            focus: (0.5, 0.5),
+            focus: Focus::CENTRE,
             notes: None,
             slides: true,
             loc,
@@ -360,7 +363,7 @@ impl Resolver<'_> {
                 if let Some(f) = focus {
                     match f.value.as_slice() {
                         [x, y] if (0.0..=1.0).contains(x) && (0.0..=1.0).contains(y) => {
-                            photo.focus = (*x, *y)
+                            photo.focus = Focus { x: *x, y: *y }
                         }
                         _ => {
                             let loc = self.loc(&cf, &f.referenced);

@@ -110,6 +110,30 @@ pub struct FontSettings {
     pub heading: Option<Spanned<String>>,
 }
 
+/// A theme's defaults, `layouts/theme.yaml` (or `theme-NAME.yaml` beside `theme-NAME.typ`):
+/// the palette and fonts a document gets when its settings do not choose. Every key is needed.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThemeFile {
+    pub colors: ThemeColors,
+    pub fonts: ThemeFonts,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThemeColors {
+    pub primary: Spanned<Vec<f64>>,
+    pub accent: Spanned<Vec<f64>>,
+    pub paper: Spanned<Vec<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThemeFonts {
+    pub body: Spanned<String>,
+    pub heading: Spanned<String>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Cover {

@@ -3,24 +3,15 @@
 
 use super::document::Settings;
 use super::resolve::Resolver;
-use super::schema::DocumentFile;
+use super::schema::{DocumentFile, ThemeFile};
 use crate::diag::Diagnostic;
 use crate::print::Trim;
 use serde_saphyr::Spanned;
 use std::path::PathBuf;
 
-/// The default palette: a deep "league blue" and a warm red, as CMYK percentages.
-const PRIMARY: [f64; 4] = [100.0, 72.0, 0.0, 18.0];
-const ACCENT: [f64; 4] = [0.0, 85.0, 80.0, 5.0];
-const PAPER: [f64; 4] = [4.0, 2.0, 0.0, 0.0];
-
 /// The languages and regions the layouts are made for (their labels and line-breaking rules).
 pub const LANGUAGES: &[&str] = &["zh"];
 pub const REGIONS: &[&str] = &["cn", "sg"];
-
-/// The fonts text is set in unless `settings.fonts` says otherwise (bundled in fonts/).
-pub const BODY_FONT: &str = "Noto Serif CJK SC";
-pub const HEADING_FONT: &str = "Noto Sans CJK SC";
 
 /// The themes the layout folders offer: `default` (theme.typ) and each `theme-NAME.typ`.
 pub fn themes(layouts: &[PathBuf]) -> Vec<String> {
@@ -125,9 +116,10 @@ impl Resolver<'_> {
                     )),
             );
         }
-        let primary = self.cmyk(&s.colors.primary, file, PRIMARY);
-        let accent = self.cmyk(&s.colors.accent, file, ACCENT);
-        let paper = self.cmyk(&s.colors.paper, file, PAPER);
+        let defaults = self.theme_defaults(&theme);
+        let primary = self.cmyk(&s.colors.primary, file, defaults.primary);
+        let accent = self.cmyk(&s.colors.accent, file, defaults.accent);
+        let paper = self.cmyk(&s.colors.paper, file, defaults.paper);
         let font = |f: &Option<Spanned<String>>, d: &str| {
             f.as_ref()
                 .map(|f| f.value.clone())
@@ -146,11 +138,51 @@ impl Resolver<'_> {
                 primary,
                 accent,
                 paper,
-                body_font: font(&s.fonts.body, BODY_FONT),
-                heading_font: font(&s.fonts.heading, HEADING_FONT),
+                body_font: font(&s.fonts.body, &defaults.body_font),
+                heading_font: font(&s.fonts.heading, &defaults.heading_font),
             },
             logo,
         )
+    }
+
+    /// The theme's palette and fonts: `theme-NAME.yaml` when the theme has its own, else
+    /// `theme.yaml`, from the first layout folder that holds it (a project's own first).
+    fn theme_defaults(&mut self, theme: &str) -> ThemeDefaults {
+        let mut names = vec!["theme.yaml".to_string()];
+        if theme != "default" {
+            names.insert(0, format!("theme-{theme}.yaml"));
+        }
+        let found = names.iter().find_map(|name| {
+            self.project
+                .layouts
+                .iter()
+                .map(|dir| dir.join(name))
+                .find(|p| p.is_file())
+        });
+        let fallback = ThemeDefaults {
+            primary: [0.0, 0.0, 0.0, 100.0],
+            accent: [0.0, 0.0, 0.0, 100.0],
+            paper: [0.0; 4],
+            body_font: String::new(),
+            heading_font: String::new(),
+        };
+        let Some(path) = found else {
+            self.report.push(
+                Diagnostic::error(format!("the layouts have no {}", names.join(" or ")))
+                    .hint("folio's own layouts/ folder holds theme.yaml (the default palette and fonts); reinstall folio or set FOLIO_HOME to its folder"),
+            );
+            return fallback;
+        };
+        let Some((t, file)) = self.read::<ThemeFile>(&path) else {
+            return fallback;
+        };
+        ThemeDefaults {
+            primary: self.cmyk(&Some(t.colors.primary), file, fallback.primary),
+            accent: self.cmyk(&Some(t.colors.accent), file, fallback.accent),
+            paper: self.cmyk(&Some(t.colors.paper), file, fallback.paper),
+            body_font: t.fonts.body.value,
+            heading_font: t.fonts.heading.value,
+        }
     }
 
     fn cmyk(&mut self, c: &Option<Spanned<Vec<f64>>>, file: usize, default: [f64; 4]) -> [f64; 4] {
@@ -168,4 +200,13 @@ impl Resolver<'_> {
             }
         }
     }
+}
+
+/// What a theme gives a document whose settings do not choose.
+struct ThemeDefaults {
+    primary: [f64; 4],
+    accent: [f64; 4],
+    paper: [f64; 4],
+    body_font: String,
+    heading_font: String,
 }

@@ -32,12 +32,12 @@ impl DiskCache {
         h.update(&super::resample::JPEG_QUALITY.to_le_bytes());
         h.update(&[plan.encoding as u8]);
         for v in [
-            plan.crop.0,
-            plan.crop.1,
-            plan.crop.2,
-            plan.crop.3,
-            plan.out.0,
-            plan.out.1,
+            plan.crop.left,
+            plan.crop.top,
+            plan.crop.width,
+            plan.crop.height,
+            plan.out.width,
+            plan.out.height,
         ] {
             h.update(&v.to_le_bytes());
         }

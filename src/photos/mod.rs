@@ -11,11 +11,12 @@ pub mod decode;
 pub mod resample;
 pub mod wrap;
 
-use crate::content::Document;
+use crate::content::{Document, Focus};
 use crate::diag::{Diagnostic, Report, SourceMap};
 use decode::{PhotoError, Probe};
 use parking_lot::Mutex;
 use rayon::prelude::*;
+pub use resample::{Crop, Pixels};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -26,7 +27,7 @@ use typst::foundations::Bytes;
 pub struct Source {
     pub name: String,
     pub path: PathBuf,
-    pub focus: (f64, f64),
+    pub focus: Focus,
     pub hash: blake3::Hash,
     pub probe: Probe,
 }
@@ -77,7 +78,7 @@ pub struct Served {
     pub bytes: Bytes,
     /// Resolution of the photo in its frame (pixels per inch of the placed size).
     pub ppi: f64,
-    pub pixels: (u32, u32),
+    pub pixels: Pixels,
 }
 
 /// What a process remembers between builds (the watch loop): prepared photos, keyed by the
@@ -94,6 +95,7 @@ pub type Memory = Arc<MemoryCache>;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct MemoryKey {
     hash: blake3::Hash,
+    /// The focus point's bits: a float is not `Hash`.
     focus: (u64, u64),
     width: u32,
     height: u32,
@@ -207,7 +209,7 @@ impl PhotoSet {
         let src = self.sources.get(req.photo)?;
         Some(MemoryKey {
             hash: src.hash,
-            focus: (src.focus.0.to_bits(), src.focus.1.to_bits()),
+            focus: (src.focus.x.to_bits(), src.focus.y.to_bits()),
             width: req.width,
             height: req.height,
             dpi: req.dpi,
@@ -310,7 +312,7 @@ impl PhotoSet {
                 *req,
                 Served {
                     bytes: Bytes::new(embedded),
-                    ppi: req.dpi as f64 * plan.out.0 as f64 / req.width as f64,
+                    ppi: req.dpi as f64 * plan.out.width as f64 / req.width as f64,
                     pixels: plan.out,
                 },
             ));
@@ -332,9 +334,9 @@ pub enum PhotoProgress<'a> {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Plan {
     /// Region of the upright photo that the frame shows.
-    pub crop: (u32, u32, u32, u32),
+    pub crop: Crop,
     /// Size of the image to embed: the frame's pixels, or fewer (never upsampled).
-    pub out: (u32, u32),
+    pub out: Pixels,
     /// Embed the original file unchanged (it already fits: right shape, not too large).
     pub pass_through: bool,
     pub encoding: resample::Encoding,
@@ -346,13 +348,20 @@ impl Plan {
         let aspect = req.width as f64 / req.height as f64;
         let crop = resample::crop_box(w, h, aspect, src.focus);
         // Within 10% of the needed pixels, keep the photo's own pixels rather than resample.
-        let small_enough = crop.2 as f64 <= req.width as f64 * 1.1;
+        let small_enough = crop.width as f64 <= req.width as f64 * 1.1;
         let out = if small_enough {
-            (crop.2, crop.3)
+            crop.size()
         } else {
-            (req.width, req.height)
+            Pixels {
+                width: req.width,
+                height: req.height,
+            }
         };
-        let whole = crop.2 == w && crop.3 == h;
+        let whole = crop.size()
+            == Pixels {
+                width: w,
+                height: h,
+            };
         let pass_through = small_enough
             && whole
             && src.probe.format == image::ImageFormat::Jpeg

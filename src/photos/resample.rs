@@ -1,6 +1,7 @@
 //! Cropping a photo to its frame around a focus point and resampling it for print.
 
 use super::decode::Decoded;
+use crate::content::Focus;
 use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
 use image::DynamicImage;
 use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
@@ -29,31 +30,59 @@ impl Encoding {
     }
 }
 
+/// A region of a photo, in pixels from its top-left corner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Crop {
+    pub left: u32,
+    pub top: u32,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Crop {
+    pub fn size(&self) -> Pixels {
+        Pixels {
+            width: self.width,
+            height: self.height,
+        }
+    }
+}
+
+/// An image's size in pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pixels {
+    pub width: u32,
+    pub height: u32,
+}
+
 /// The part of a `w` × `h` photo that a frame of aspect `aspect` (width / height) shows,
-/// as (left, top, width, height) in pixels, moved towards `focus` but never outside the photo.
-pub fn crop_box(w: u32, h: u32, aspect: f64, focus: (f64, f64)) -> (u32, u32, u32, u32) {
+/// moved towards `focus` but never outside the photo.
+pub fn crop_box(w: u32, h: u32, aspect: f64, focus: Focus) -> Crop {
     let (w_f, h_f) = (w as f64, h as f64);
     let (cw, ch) = if w_f / h_f > aspect {
         ((h_f * aspect).round().clamp(1.0, w_f), h_f)
     } else {
         (w_f, (w_f / aspect).round().clamp(1.0, h_f))
     };
-    let left = (focus.0 * w_f - cw / 2.0).clamp(0.0, w_f - cw);
-    let top = (focus.1 * h_f - ch / 2.0).clamp(0.0, h_f - ch);
-    (
-        left.round() as u32,
-        top.round() as u32,
-        cw as u32,
-        ch as u32,
-    )
+    let left = (focus.x * w_f - cw / 2.0).clamp(0.0, w_f - cw);
+    let top = (focus.y * h_f - ch / 2.0).clamp(0.0, h_f - ch);
+    Crop {
+        left: left.round() as u32,
+        top: top.round() as u32,
+        width: cw as u32,
+        height: ch as u32,
+    }
 }
 
 /// Crops `src` to `crop` and scales it to `out_w` × `out_h`, then encodes a JPEG that keeps
 /// the source's ICC profile.
 pub fn render(
     src: &Decoded,
-    crop: (u32, u32, u32, u32),
-    (out_w, out_h): (u32, u32),
+    crop: Crop,
+    Pixels {
+        width: out_w,
+        height: out_h,
+    }: Pixels,
     encoding: Encoding,
 ) -> Result<Vec<u8>, String> {
     let rgb = match &src.image {
@@ -62,7 +91,12 @@ pub fn render(
         other => Some(DynamicImage::ImageRgb8(other.to_rgb8())),
     };
     let source = rgb.as_ref().unwrap_or(&src.image);
-    let (l, t, cw, ch) = crop;
+    let Crop {
+        left: l,
+        top: t,
+        width: cw,
+        height: ch,
+    } = crop;
     let out = if (cw, ch) == (out_w, out_h) {
         source.crop_imm(l, t, cw, ch)
     } else {
@@ -126,15 +160,28 @@ mod tests {
 
     #[test]
     fn crop_keeps_the_aspect_and_the_focus() {
+        let at = |x, y| Focus { x, y };
+        let crop = |left, top, width, height| Crop {
+            left,
+            top,
+            width,
+            height,
+        };
         // A wide photo in a square frame: full height, width cut around the focus.
-        assert_eq!(crop_box(400, 200, 1.0, (0.5, 0.5)), (100, 0, 200, 200));
-        assert_eq!(crop_box(400, 200, 1.0, (0.0, 0.5)), (0, 0, 200, 200));
-        assert_eq!(crop_box(400, 200, 1.0, (1.0, 0.5)), (200, 0, 200, 200));
+        assert_eq!(
+            crop_box(400, 200, 1.0, Focus::CENTRE),
+            crop(100, 0, 200, 200)
+        );
+        assert_eq!(crop_box(400, 200, 1.0, at(0.0, 0.5)), crop(0, 0, 200, 200));
+        assert_eq!(
+            crop_box(400, 200, 1.0, at(1.0, 0.5)),
+            crop(200, 0, 200, 200)
+        );
         // A tall frame on a wide photo keeps the full height.
-        let (_, _, w, h) = crop_box(400, 200, 0.5, (0.5, 0.5));
-        assert_eq!((w, h), (100, 200));
+        let tall = crop_box(400, 200, 0.5, Focus::CENTRE);
+        assert_eq!((tall.width, tall.height), (100, 200));
         // A wide frame on a tall photo crops the height around the focus.
-        assert_eq!(crop_box(200, 400, 2.0, (0.5, 0.0)), (0, 0, 200, 100));
+        assert_eq!(crop_box(200, 400, 2.0, at(0.5, 0.0)), crop(0, 0, 200, 100));
     }
 
     /// The luma sampling factors in a baseline JPEG's frame header (0x11 = 4:4:4, 0x22 = 4:2:0).
@@ -155,7 +202,17 @@ mod tests {
             icc: Some([&[0u8; 16][..], b"RGB ", &[0u8; 108][..]].concat()),
         };
         for (encoding, sampling) in [(Encoding::Print, 0x11), (Encoding::Screen, 0x22)] {
-            let jpeg = render(&src, (8, 8, 48, 32), (24, 16), encoding).unwrap();
+            let crop = Crop {
+                left: 8,
+                top: 8,
+                width: 48,
+                height: 32,
+            };
+            let size = Pixels {
+                width: 24,
+                height: 16,
+            };
+            let jpeg = render(&src, crop, size, encoding).unwrap();
             assert_eq!(luma_sampling(&jpeg), sampling, "{encoding:?}");
             let back = image::load_from_memory(&jpeg).unwrap();
             assert_eq!((back.width(), back.height()), (24, 16));

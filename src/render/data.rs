@@ -4,7 +4,7 @@
 
 use crate::content::schema::SlideText;
 use crate::content::{Document, Paragraph, Section};
-use crate::photos::Request;
+use crate::photos::{Pixels, Request};
 use crate::print::Geometry;
 use crate::products::Kind;
 use serde::Serialize;
@@ -143,15 +143,25 @@ pub struct ParagraphRecord {
     pub photos: Vec<PhotoRecord>,
 }
 
-/// `sizes`: each photo's upright size in pixels, so layouts can keep its proportions.
-pub fn data(
-    doc: &Document,
-    kind: Kind,
-    geometry: Geometry,
-    fonts: &FontChains,
-    has_logo: bool,
-    sizes: &[(u32, u32)],
-) -> Data {
+/// What the layouts' data is made of, the same for every output.
+pub struct Inputs<'a> {
+    pub doc: &'a Document,
+    pub geometry: Geometry,
+    pub fonts: &'a FontChains,
+    pub has_logo: bool,
+    /// Each photo's upright size, so layouts can keep its proportions (1 × 1 when unknown).
+    pub sizes: &'a [Pixels],
+}
+
+/// The data for one output.
+pub fn data(inputs: &Inputs, kind: Kind) -> Data {
+    let &Inputs {
+        doc,
+        geometry,
+        fonts,
+        has_logo,
+        sizes,
+    } = inputs;
     let s = &doc.settings;
     let photos: Vec<PhotoRecord> = doc
         .photos
@@ -162,8 +172,8 @@ pub fn data(
             name: p.name.clone(),
             src: Request::base(i),
             dpi: kind.dpi(),
-            width: sizes.get(i).map_or(1, |s| s.0),
-            height: sizes.get(i).map_or(1, |s| s.1),
+            width: sizes.get(i).map_or(1, |s| s.width),
+            height: sizes.get(i).map_or(1, |s| s.height),
             caption: p.caption.clone(),
             credit: p.credit.clone(),
             notes: p.notes.clone(),
@@ -208,16 +218,8 @@ pub fn data(
 }
 
 /// `/data.json` itself.
-pub fn build(
-    doc: &Document,
-    kind: Kind,
-    geometry: Geometry,
-    fonts: &FontChains,
-    has_logo: bool,
-    sizes: &[(u32, u32)],
-) -> Vec<u8> {
-    let data = data(doc, kind, geometry, fonts, has_logo, sizes);
-    serde_json::to_vec(&data).expect("JSON of plain values")
+pub fn build(inputs: &Inputs, kind: Kind) -> Vec<u8> {
+    serde_json::to_vec(&data(inputs, kind)).expect("JSON of plain values")
 }
 
 /// Where the World serves the logo.

@@ -83,7 +83,7 @@ pub fn low_resolution(
             .collect();
         pages.dedup();
         let name = &photos.sources[req.photo].name;
-        let (w, h) = served.pixels;
+        let (w, h) = (served.pixels.width, served.pixels.height);
         out.push(
             Diagnostic::warning(format!(
                 "photo {name} is placed at {:.0} ppi on page {} ({w} × {h} px in a frame that needs {} × {} px for {min_ppi:.0} ppi)",
@@ -110,8 +110,8 @@ pub fn heavy_crops(doc: &PagedDocument, world: &FolioWorld, photos: &PhotoSet) -
         let src = &photos.sources[req.photo];
         let (w, h) = (src.probe.width, src.probe.height);
         let aspect = req.width as f64 / req.height as f64;
-        let (_, _, cw, ch) = crate::photos::resample::crop_box(w, h, aspect, src.focus);
-        let kept = (cw as f64 * ch as f64) / (w as f64 * h as f64);
+        let crop = crate::photos::resample::crop_box(w, h, aspect, src.focus);
+        let kept = (crop.width as f64 * crop.height as f64) / (w as f64 * h as f64);
         if kept >= MIN_KEPT {
             continue;
         }
