@@ -29,6 +29,12 @@ pub struct Options {
     /// Skip flushing outputs to disk before renaming them into place, and free the versions
     /// they replace in the background (the watch loop).
     pub no_sync: bool,
+    /// A plain PDF print file instead of PDF/X-4 (overrides `settings.pdfx`).
+    pub no_pdfx: bool,
+    /// A built-in profile name or an `.icc` file (overrides `settings.output_profile`).
+    pub output_profile: Option<String>,
+    /// Print photos separated into the output profile's CMYK (as `settings.cmyk_photos`).
+    pub cmyk_photos: bool,
 }
 
 /// Told how photo preparation goes (a progress bar, or log lines).
@@ -112,9 +118,11 @@ impl Session {
         };
 
         let render_start = Instant::now();
+        let settings = &checked.doc.settings;
         let finishing = Finishing {
             impose: opts.impose,
             geometry: self.geometry(&checked.doc, opts),
+            pdfx: (settings.pdfx && !opts.no_pdfx).then(|| settings.output_profile.key()),
         };
         self.render(&checked, opts, finishing, &mut outcome);
         outcome.timings.render = render_start.elapsed();
@@ -126,7 +134,7 @@ impl Session {
         // Post-process everything in memory first: a failure here must not leave half the set.
         let files: Vec<File> = Kind::ALL
             .iter()
-            .flat_map(|&kind| self.finish(kind, finishing, &mut outcome))
+            .flat_map(|&kind| self.finish(kind, &checked.doc, finishing, &mut outcome))
             .collect();
         if !opts.dry_run && !outcome.report.has_errors() {
             self.write(&files, opts, &mut outcome);
@@ -141,8 +149,15 @@ impl Session {
         let loaded = content::load(&self.project);
         outcome.sources = loaded.sources;
         outcome.report = loaded.report;
-        let doc = loaded.document?;
+        let mut doc = loaded.document?;
         let (sources, report) = (&outcome.sources, &mut outcome.report);
+        if let Some(choice) = &opts.output_profile {
+            match output_profile(choice) {
+                Ok(p) => doc.settings.output_profile = p,
+                Err(d) => report.push(*d),
+            }
+        }
+        doc.settings.cmyk_photos |= opts.cmyk_photos;
         fonts::check_coverage(&doc, &self.fonts, sources, report);
         let cache = photos::cache::DiskCache::new(Some(self.project.cache_dir()), !opts.dry_run);
         let photos = Arc::new(PhotoSet::load(
@@ -254,7 +269,13 @@ impl Session {
 
     /// The files of one output, post-processed in memory. The PDF moves out of the rendered
     /// output rather than being copied: at scale it is ~150 MB.
-    fn finish(&self, kind: Kind, finishing: Finishing, outcome: &mut Outcome) -> Vec<File> {
+    fn finish(
+        &self,
+        kind: Kind,
+        doc: &Document,
+        finishing: Finishing,
+        outcome: &mut Outcome,
+    ) -> Vec<File> {
         let Some(out) = outcome
             .rendered
             .iter_mut()
@@ -272,7 +293,18 @@ impl Session {
         match kind {
             Kind::Brochure => {
                 let geometry = finishing.geometry;
-                let pdf = match print::boxes::add_bleed_boxes(pdf, geometry.bleed * print::MM) {
+                let identity = format!("{}\n{}\nbrochure", doc.title, doc.organisation);
+                let pdfx = finishing.pdfx.map(|_| print::pdfx::PdfX {
+                    profile: &doc.settings.output_profile,
+                    title: &doc.title,
+                    author: &doc.organisation,
+                    date: print::pdfx::build_date(self.sources_changed(doc)),
+                    document_id: print::pdfx::uuid(blake3::hash(identity.as_bytes()).as_bytes()),
+                    // The bytes typst wrote: the same from run to run for the same pages.
+                    instance_id: print::pdfx::uuid(blake3::hash(&pdf).as_bytes()),
+                });
+                let bleed = geometry.bleed * print::MM;
+                let pdf = match print::finish::print_file(pdf, bleed, pdfx.as_ref()) {
                     Ok(pdf) => pdf,
                     Err(e) => {
                         report.push(Diagnostic::error(format!("print finishing failed: {e}")));
@@ -337,6 +369,31 @@ impl Session {
         }
     }
 
+    /// When the newest of the brochure's sources changed: content, captions, photos, logo and
+    /// layouts.
+    fn sources_changed(&self, doc: &Document) -> Option<std::time::SystemTime> {
+        let p = &self.project;
+        let files_in = |dir: &std::path::Path| {
+            std::fs::read_dir(dir)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .collect::<Vec<_>>()
+        };
+        let mut files = files_in(&p.content);
+        files.push(p.photos.join("captions.yaml"));
+        files.extend(doc.photos.iter().map(|ph| ph.path.clone()));
+        files.extend(doc.logo.iter().cloned());
+        for dir in &p.layouts {
+            files.extend(files_in(dir));
+        }
+        files
+            .iter()
+            .filter_map(|f| std::fs::metadata(f).ok()?.modified().ok())
+            .max()
+    }
+
     fn geometry(&self, doc: &Document, opts: &Options) -> Geometry {
         Geometry {
             trim: opts.trim.unwrap_or(doc.settings.trim),
@@ -355,4 +412,31 @@ fn keep_rejected(r: &Rendered) {
             eprintln!("cannot keep the rejected pages in {}: {e}", path.display());
         }
     }
+}
+
+/// `--output-profile`: a built-in name, or a profile file (relative to the current folder).
+fn output_profile(choice: &str) -> Result<Arc<crate::profiles::OutputProfile>, Box<Diagnostic>> {
+    use crate::profiles::output;
+    if let Some(p) = output::builtin(choice) {
+        return Ok(p);
+    }
+    let names = output::builtin_names().join(", ");
+    let path = std::path::Path::new(choice);
+    if !path.is_file() {
+        let d = Diagnostic::error(format!(
+            "--output-profile {choice}: no such profile or file"
+        ))
+        .hint(format!(
+            "write one of: {names}; or the path of an .icc file"
+        ));
+        return Err(Box::new(d));
+    }
+    output::from_file(path).map(Arc::new).map_err(|e| {
+        let d = Diagnostic::error(format!("--output-profile {choice} cannot be used: {e}")).hint(
+            format!(
+                "ask the print shop for their CMYK output profile (.icc), or use one of: {names}"
+            ),
+        );
+        Box::new(d)
+    })
 }

@@ -34,6 +34,25 @@ impl Kind {
         }
     }
 
+    /// The PDF version and standards typst writes it for: the brochure is the print file, PDF 1.6
+    /// as PDF/X-4 requires (folio adds the X-4 parts after typst).
+    pub fn pdf_standards(self) -> typst_pdf::PdfStandards {
+        match self {
+            Kind::Brochure => typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::V_1_6])
+                .expect("PDF 1.6 alone is a valid choice"),
+            Kind::Slides => typst_pdf::PdfStandards::default(),
+        }
+    }
+
+    /// Whether its PDF is tagged: the deck is read on screens; the print file goes to a press
+    /// (the screen edition of the brochure is a separate output).
+    pub fn tagged(self) -> bool {
+        match self {
+            Kind::Brochure => false,
+            Kind::Slides => true,
+        }
+    }
+
     /// The file that holds the rendered pages.
     pub fn pdf(self) -> OutFile {
         match self {

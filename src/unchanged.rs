@@ -15,6 +15,8 @@ use std::time::SystemTime;
 pub struct Finishing {
     pub impose: bool,
     pub geometry: Geometry,
+    /// PDF/X-4 for this output profile (its hash), or a plain PDF.
+    pub pdfx: Option<blake3::Hash>,
 }
 
 /// A file's size and modification time, to notice a file changed or deleted by someone else.

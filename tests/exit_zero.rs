@@ -246,7 +246,9 @@ fn transparent_pixels_print_as_paper_and_cmyk_photos_are_converted_everywhere() 
             };
             let img = img.to_rgb8();
             let centre = img.get_pixel(img.width() / 2, img.height() / 2).0;
-            if centre[2] > 200 && centre[0] < 60 {
+            // Blue, as a screen shows it (slides) or as the press prints it (the print file's
+            // output intent makes poppler show FOGRA39's blue, about (40, 80, 170)).
+            if centre[2] > 150 && centre[0] < 80 && centre[2] > centre[0] + 80 {
                 found = true;
                 let corner = img.get_pixel(2, 2).0;
                 assert!(corner.iter().all(|&c| c > 235), "{pdf}: corner {corner:?}");

@@ -113,7 +113,31 @@ const PLACES: &[(&str, &str, &str)] = &[
     ("settings", "trim", "setting: page size (tests/print.rs)"),
     ("settings", "bleed_mm", "setting: bleed (tests/print.rs)"),
     ("settings", "crop_marks", "setting: marks (tests/print.rs)"),
-    ("settings", "theme", "setting: only `default` is accepted"),
+    (
+        "settings",
+        "theme",
+        "setting: a layouts/theme-NAME.typ (tests/sample.rs)",
+    ),
+    (
+        "settings",
+        "pdfx",
+        "setting: PDF/X-4 or a plain PDF (tests/pdfx.rs)",
+    ),
+    (
+        "settings",
+        "output_profile",
+        "setting: the output intent (tests/pdfx.rs)",
+    ),
+    (
+        "settings",
+        "cmyk_photos",
+        "setting: photos as CMYK (tests/pdfx.rs)",
+    ),
+    (
+        "settings",
+        "cmyk_intent",
+        "setting: how photos become CMYK (tests/pdfx.rs)",
+    ),
     ("settings", "colors", "setting"),
     ("settings", "logo", "setting: an image on the title slide"),
     ("settings", "fonts", "setting"),

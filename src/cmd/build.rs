@@ -20,6 +20,16 @@ pub struct Args {
     /// Also write out/brochure-imposed.pdf: printer's spreads for saddle stitching.
     #[arg(long, value_enum)]
     pub impose: Option<Impose>,
+    /// Write the print file as a plain PDF, not PDF/X-4 (overrides settings.pdfx).
+    #[arg(long)]
+    pub no_pdfx: bool,
+    /// The printing condition: fogra39 (default), fogra52, gracol2013, japancolor2011, or a
+    /// print shop's .icc file (overrides settings.output_profile).
+    #[arg(long, value_name = "NAME|FILE")]
+    pub output_profile: Option<String>,
+    /// Convert the brochure's photos to the output profile's CMYK (as settings.cmyk_photos).
+    #[arg(long)]
+    pub cmyk_photos: bool,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -40,6 +50,9 @@ pub fn run(args: Args) -> ExitCode {
         impose: args.impose.is_some(),
         dry_run: false,
         no_sync: false,
+        no_pdfx: args.no_pdfx,
+        output_profile: args.output_profile,
+        cmyk_photos: args.cmyk_photos,
     };
     let started = std::time::Instant::now();
     let outcome = session.run(&opts);

@@ -17,6 +17,10 @@ pub struct Args {
     /// Output format: human-readable text, or JSON for tools.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
+    /// Check a PDF file (folio's or not) against the PDF/X-4 rules a print shop's prepress
+    /// checks, instead of checking the project.
+    #[arg(long, value_name = "FILE")]
+    pub pdf: Option<std::path::PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
@@ -26,6 +30,9 @@ pub enum Format {
 }
 
 pub fn run(args: Args) -> ExitCode {
+    if let Some(pdf) = &args.pdf {
+        return check_pdf(pdf, args.format);
+    }
     let Some(project) = super::open(&args.project.project, None) else {
         return ExitCode::from(2);
     };
@@ -73,5 +80,40 @@ pub fn run(args: Args) -> ExitCode {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// `folio check --pdf FILE`: the file's PDF/X-4 problems, or that it has none.
+fn check_pdf(path: &std::path::Path, format: Format) -> ExitCode {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("folio: cannot read {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    };
+    let problems = folio::print::check::pdfx_problems(&bytes);
+    if format == Format::Json {
+        let json = serde_json::json!({ "ok": problems.is_empty(), "standard": "PDF/X-4", "problems": problems });
+        println!("{json:#}");
+    } else if problems.is_empty() {
+        println!(
+            "{}: meets the PDF/X-4 rules folio checks (version, output intent and CMYK profile, Info and XMP, page boxes, no DeviceRGB, no annotations over the page, no JavaScript, actions or embedded files)",
+            path.display()
+        );
+    } else {
+        for p in &problems {
+            println!("{}: {p}", path.display());
+        }
+        eprintln!(
+            "folio: {} is not PDF/X-4: {} problem(s)",
+            path.display(),
+            problems.len()
+        );
+    }
+    if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }

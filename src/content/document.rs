@@ -5,7 +5,9 @@
 use super::schema::SlideText;
 use crate::diag::Loc;
 use crate::print::Trim;
+use crate::profiles::OutputProfile;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 pub type PhotoId = usize;
 
@@ -43,6 +45,15 @@ pub struct Settings {
     pub paper: [f64; 4],
     pub body_font: String,
     pub heading_font: String,
+    /// The print file as PDF/X-4.
+    pub pdfx: bool,
+    /// The printing condition the print file is made for.
+    pub output_profile: Arc<OutputProfile>,
+    /// Photos converted to the output profile's CMYK in the print file.
+    pub cmyk_photos: bool,
+    /// Converted with the perceptual intent (else relative colorimetric with black-point
+    /// compensation).
+    pub cmyk_perceptual: bool,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -60,6 +60,19 @@ pub struct Settings {
     pub logo: Option<Spanned<String>>,
     #[serde(default)]
     pub fonts: FontSettings,
+    /// The print file as PDF/X-4 (the default), or a plain PDF.
+    #[serde(default = "default_true")]
+    pub pdfx: bool,
+    /// The printing condition: a built-in name (`fogra39`, …) or a print shop's `.icc` file.
+    #[serde(default)]
+    pub output_profile: Option<Spanned<String>>,
+    /// Photos converted to the output profile's CMYK in the print file.
+    #[serde(default)]
+    pub cmyk_photos: bool,
+    /// How they are converted: `relative` (colorimetric, with black-point compensation) or
+    /// `perceptual`.
+    #[serde(default)]
+    pub cmyk_intent: Option<Spanned<String>>,
 }
 
 impl Default for Settings {
@@ -72,6 +85,10 @@ impl Default for Settings {
             colors: Colors::default(),
             logo: None,
             fonts: FontSettings::default(),
+            pdfx: true,
+            output_profile: None,
+            cmyk_photos: false,
+            cmyk_intent: None,
         }
     }
 }

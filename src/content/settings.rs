@@ -6,8 +6,10 @@ use super::resolve::Resolver;
 use super::schema::{DocumentFile, ThemeFile};
 use crate::diag::Diagnostic;
 use crate::print::Trim;
+use crate::profiles::{OutputProfile, output};
 use serde_saphyr::Spanned;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// The languages and regions the layouts are made for (their labels and line-breaking rules).
 pub const LANGUAGES: &[&str] = &["zh"];
@@ -125,6 +127,7 @@ impl Resolver<'_> {
                 .map(|f| f.value.clone())
                 .unwrap_or_else(|| d.into())
         };
+        let output_profile = self.output_profile(s.output_profile.as_ref(), file);
         let logo = s.logo.as_ref().and_then(|l| {
             let loc = self.loc(&file, &l.referenced);
             self.inside(&self.project.root.clone(), &l.value, loc, "logo")
@@ -140,9 +143,72 @@ impl Resolver<'_> {
                 paper,
                 body_font: font(&s.fonts.body, &defaults.body_font),
                 heading_font: font(&s.fonts.heading, &defaults.heading_font),
+                pdfx: s.pdfx,
+                output_profile,
+                cmyk_photos: s.cmyk_photos,
+                cmyk_perceptual: self.cmyk_intent(s.cmyk_intent.as_ref(), file),
             },
             logo,
         )
+    }
+
+    /// `output_profile`: a built-in printing condition, or a print shop's `.icc` file in the
+    /// project, checked to be a CMYK output profile.
+    fn output_profile(
+        &mut self,
+        setting: Option<&Spanned<String>>,
+        file: usize,
+    ) -> Arc<OutputProfile> {
+        let default = || output::builtin(output::DEFAULT).expect("the default profile is built in");
+        let Some(s) = setting else { return default() };
+        if let Some(p) = output::builtin(&s.value) {
+            return p;
+        }
+        let loc = self.loc(&file, &s.referenced);
+        let names = output::builtin_names().join(", ");
+        if !s.value.to_ascii_lowercase().ends_with(".icc")
+            && !s.value.to_ascii_lowercase().ends_with(".icm")
+        {
+            self.report.push(
+                Diagnostic::error(format!("output_profile `{}` is neither a built-in profile nor an .icc file", s.value))
+                    .at(&self.sources, loc)
+                    .hint(format!("write one of: {names}; or the path of your print shop's profile in the project, e.g. profiles/shop.icc")),
+            );
+            return default();
+        }
+        let root = self.project.root.clone();
+        let Some(path) = self.inside(&root, &s.value, loc, "output profile") else {
+            return default();
+        };
+        match output::from_file(&path) {
+            Ok(p) => Arc::new(p),
+            Err(e) => {
+                self.report.push(
+                    Diagnostic::error(format!("output profile {} cannot be used: {e}", s.value))
+                        .at(&self.sources, loc)
+                        .hint(format!("ask the print shop for their CMYK output profile (.icc), or write one of: {names}")),
+                );
+                default()
+            }
+        }
+    }
+
+    /// `cmyk_intent`: whether photos are separated perceptually.
+    fn cmyk_intent(&mut self, setting: Option<&Spanned<String>>, file: usize) -> bool {
+        let Some(s) = setting else { return false };
+        match s.value.trim().to_ascii_lowercase().as_str() {
+            "relative" => false,
+            "perceptual" => true,
+            other => {
+                let loc = self.loc(&file, &s.referenced);
+                self.report.push(
+                    Diagnostic::error(format!("cmyk_intent `{other}` is not one folio knows"))
+                        .at(&self.sources, loc)
+                        .hint("write relative (colorimetric, with black-point compensation: the default) or perceptual"),
+                );
+                false
+            }
+        }
     }
 
     /// The theme's palette and fonts: `theme-NAME.yaml` when the theme has its own, else

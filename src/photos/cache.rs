@@ -31,6 +31,9 @@ impl DiskCache {
         h.update(&VERSION.to_le_bytes());
         h.update(&super::resample::JPEG_QUALITY.to_le_bytes());
         h.update(&[plan.encoding as u8]);
+        if let Some(press) = &plan.press {
+            h.update(press.as_bytes());
+        }
         for v in [
             plan.crop.left,
             plan.crop.top,

@@ -9,6 +9,7 @@
 pub mod cache;
 pub mod decode;
 pub mod resample;
+pub mod separate;
 pub mod wrap;
 
 use crate::content::{Document, Focus};
@@ -17,6 +18,7 @@ use decode::{PhotoError, Probe};
 use parking_lot::Mutex;
 use rayon::prelude::*;
 pub use resample::{Crop, Pixels};
+pub use separate::Press;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -100,6 +102,8 @@ pub struct MemoryKey {
     width: u32,
     height: u32,
     dpi: u32,
+    /// The separation into CMYK, for print photos with `cmyk_photos`.
+    press: Option<blake3::Hash>,
 }
 
 /// The photos of one document, shared by both outputs' Worlds.
@@ -107,6 +111,8 @@ pub struct PhotoSet {
     pub sources: Vec<Source>,
     cache: cache::DiskCache,
     memory: Memory,
+    /// Print photos are separated into this CMYK (`cmyk_photos`); screen photos stay RGB.
+    press: Option<Press>,
 }
 
 impl PhotoSet {
@@ -187,6 +193,10 @@ impl PhotoSet {
             sources: list,
             cache,
             memory,
+            press: doc.settings.cmyk_photos.then(|| Press {
+                profile: doc.settings.output_profile.clone(),
+                perceptual: doc.settings.cmyk_perceptual,
+            }),
         }
     }
 
@@ -196,6 +206,7 @@ impl PhotoSet {
             sources: Vec::new(),
             cache: cache::DiskCache::new(None, false),
             memory: Memory::default(),
+            press: None,
         }
     }
 
@@ -213,7 +224,14 @@ impl PhotoSet {
             width: req.width,
             height: req.height,
             dpi: req.dpi,
+            press: self.press_for(req).map(Press::key),
         })
+    }
+
+    /// The separation a request gets: print photos only, when `cmyk_photos` is on.
+    fn press_for(&self, req: &Request) -> Option<&Press> {
+        let print = resample::Encoding::for_dpi(req.dpi) == resample::Encoding::Print;
+        self.press.as_ref().filter(|_| print)
     }
 
     pub fn contains(&self, req: &Request) -> bool {
@@ -275,7 +293,8 @@ impl PhotoSet {
         let mut decoded: Option<decode::Decoded> = None;
         let mut original: Option<Vec<u8>> = None;
         for req in reqs {
-            let plan = Plan::new(src, req);
+            let press = self.press_for(req);
+            let plan = Plan::new(src, req, press);
             let key = self.cache.key(&src.hash, &plan);
             let bytes = if plan.pass_through {
                 if original.is_none() {
@@ -294,6 +313,7 @@ impl PhotoSet {
                     plan.crop,
                     plan.out,
                     plan.encoding,
+                    press,
                 )
                 .map_err(|e| PhotoError {
                     message: format!("photo {} could not be resampled: {e}", src.name),
@@ -340,10 +360,12 @@ pub struct Plan {
     /// Embed the original file unchanged (it already fits: right shape, not too large).
     pub pass_through: bool,
     pub encoding: resample::Encoding,
+    /// Separated into CMYK for this press (its key), or kept RGB.
+    pub press: Option<blake3::Hash>,
 }
 
 impl Plan {
-    pub fn new(src: &Source, req: &Request) -> Plan {
+    pub fn new(src: &Source, req: &Request, press: Option<&Press>) -> Plan {
         let (w, h) = (src.probe.width, src.probe.height);
         let aspect = req.width as f64 / req.height as f64;
         let crop = resample::crop_box(w, h, aspect, src.focus);
@@ -366,12 +388,14 @@ impl Plan {
             && whole
             && src.probe.format == image::ImageFormat::Jpeg
             && !src.probe.reoriented
-            && !src.probe.cmyk;
+            && !src.probe.cmyk
+            && press.is_none();
         Plan {
             crop,
             out,
             pass_through,
             encoding: resample::Encoding::for_dpi(req.dpi),
+            press: press.map(Press::key),
         }
     }
 }

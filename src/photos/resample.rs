@@ -1,6 +1,7 @@
 //! Cropping a photo to its frame around a focus point and resampling it for print.
 
 use super::decode::Decoded;
+use super::separate::{self, Press};
 use crate::content::Focus;
 use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
 use image::DynamicImage;
@@ -29,6 +30,9 @@ impl Encoding {
         }
     }
 }
+
+/// Total ink kept below the profile's limit (percent), for JPEG's rounding.
+const INK_MARGIN: f64 = 10.0;
 
 /// A region of a photo, in pixels from its top-left corner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,7 +79,7 @@ pub fn crop_box(w: u32, h: u32, aspect: f64, focus: Focus) -> Crop {
 }
 
 /// Crops `src` to `crop` and scales it to `out_w` × `out_h`, then encodes a JPEG that keeps
-/// the source's ICC profile.
+/// the source's ICC profile, or, for a `press`, a CMYK JPEG in its output profile's terms.
 pub fn render(
     src: &Decoded,
     crop: Crop,
@@ -84,6 +88,7 @@ pub fn render(
         height: out_h,
     }: Pixels,
     encoding: Encoding,
+    press: Option<&Press>,
 ) -> Result<Vec<u8>, String> {
     let rgb = match &src.image {
         DynamicImage::ImageRgb8(_) => None,
@@ -117,16 +122,29 @@ pub fn render(
     });
     // Tables fitted to the photo: a few percent smaller for the same pixels.
     enc.set_optimized_huffman_tables(true);
-    // The pixels are RGB now: only an RGB profile describes them (a CMYK or grey photo's
-    // profile does not; untagged RGB is read as sRGB).
-    if let Some(icc) = src.icc.as_ref().filter(|p| p.get(16..20) == Some(b"RGB ")) {
-        // An encoder that cannot embed it still writes sRGB-like data; losing the tag is not fatal.
-        let _ = enc.add_icc_profile(icc);
-    }
+    let rgb_profile = src
+        .icc
+        .as_deref()
+        .filter(|p| p.get(16..20) == Some(b"RGB "));
     let (w, h) = (
         u16::try_from(out_w).map_err(|_| "wider than a JPEG can be")?,
         u16::try_from(out_h).map_err(|_| "taller than a JPEG can be")?,
     );
+    if let Some(press) = press {
+        // DeviceCMYK in the print file means the output intent's CMYK: no profile is embedded.
+        let mut cmyk = press.to_cmyk(out.as_bytes(), rgb_profile)?;
+        // A little under the limit: JPEG's rounding moves inks by a level or two.
+        separate::limit_ink(&mut cmyk, press.ink_limit()? - INK_MARGIN);
+        enc.encode(&cmyk, w, h, ColorType::Cmyk)
+            .map_err(|e| e.to_string())?;
+        return Ok(bytes);
+    }
+    // The pixels are RGB now: only an RGB profile describes them (a CMYK or grey photo's
+    // profile does not; untagged RGB is read as sRGB).
+    if let Some(icc) = rgb_profile {
+        // An encoder that cannot embed it still writes sRGB-like data; losing the tag is not fatal.
+        let _ = enc.add_icc_profile(icc);
+    }
     enc.encode(out.as_bytes(), w, h, ColorType::Rgb)
         .map_err(|e| e.to_string())?;
     Ok(bytes)
@@ -212,7 +230,7 @@ mod tests {
                 width: 24,
                 height: 16,
             };
-            let jpeg = render(&src, crop, size, encoding).unwrap();
+            let jpeg = render(&src, crop, size, encoding, None).unwrap();
             assert_eq!(luma_sampling(&jpeg), sampling, "{encoding:?}");
             let back = image::load_from_memory(&jpeg).unwrap();
             assert_eq!((back.width(), back.height()), (24, 16));

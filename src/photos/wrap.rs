@@ -100,6 +100,8 @@ pub fn pdf_of_jpeg(jpeg: &[u8], width_pt: f64, height_pt: f64) -> Option<Vec<u8>
         Ref::new(6),
     );
     let mut pdf = Pdf::new();
+    // PDF 1.6: the print file is PDF 1.6 (PDF/X-4), and typst embeds no PDF newer than its output.
+    pdf.set_version(1, 6);
     pdf.catalog(catalog).pages(pages);
     pdf.pages(pages).kids([page]).count(1);
     let mut p = pdf.page(page);

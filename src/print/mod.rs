@@ -1,12 +1,16 @@
-//! What happens to the brochure's PDF bytes after typst: page boxes a print shop needs, and
-//! imposition of pages onto printer's sheets.
+//! What happens to the brochure's PDF bytes after typst: page boxes and PDF/X-4 (`finish.rs`,
+//! `pdfx.rs`, edited in place through `update.rs`), imposition onto printer's sheets
+//! (`impose.rs`), and the PDF/X-4 check of any PDF (`check.rs`).
 //!
 //! lopdf is used here rather than printpdf: printpdf writes new PDFs from scratch, while this
 //! step edits the PDF typst wrote (page dictionaries, form XObjects of existing pages).
 
-pub mod boxes;
+pub mod check;
+pub mod finish;
 pub mod geometry;
 pub mod impose;
+pub mod pdfx;
+pub mod update;
 
 pub use geometry::{Geometry, MM, Trim};
 

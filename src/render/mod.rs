@@ -110,6 +110,8 @@ impl Renderer {
         let unchanged = unless_unchanged == Some(hash);
         let options = typst_pdf::PdfOptions {
             ident: Smart::Custom(format!("folio-{}", kind.name())),
+            standards: kind.pdf_standards(),
+            tagged: kind.tagged(),
             ..Default::default()
         };
         let export_start = std::time::Instant::now();

@@ -1,0 +1,149 @@
+//! The print file: typst writes the MediaBox (trim + slug) and the TrimBox; the BleedBox is
+//! ours, and with PDF/X the output intent, Info and XMP (`pdfx.rs`), without link annotations.
+//!
+//! The fast path appends the changes to the file typst wrote as an incremental update
+//! (`update.rs`); a file not laid out as expected is parsed and rewritten with lopdf instead.
+
+use super::pdfx::{PdfX, syntax};
+use super::update::{TypstPdf, reference, remove_key};
+use super::{rect, rect_object as to_obj};
+use lopdf::{Document, Object};
+
+/// Sets BleedBox = TrimBox grown by `bleed` points (within the MediaBox) on every page and,
+/// with `pdfx`, makes the file PDF/X-4.
+pub fn print_file(mut pdf: Vec<u8>, bleed: f64, pdfx: Option<&PdfX>) -> Result<Vec<u8>, String> {
+    let update = TypstPdf::read(&pdf).and_then(|file| incremental(&file, bleed, pdfx));
+    match update {
+        Some(update) => {
+            pdf.extend_from_slice(&update);
+            Ok(pdf)
+        }
+        None => rewrite(&pdf, bleed, pdfx),
+    }
+}
+
+fn bleed_box(media: [f64; 4], trim: [f64; 4], bleed: f64) -> [f64; 4] {
+    [
+        (trim[0] - bleed).max(media[0]),
+        (trim[1] - bleed).max(media[1]),
+        (trim[2] + bleed).min(media[2]),
+        (trim[3] + bleed).min(media[3]),
+    ]
+}
+
+/// Numbers after `key` in a one-line dictionary, e.g. `/TrimBox[1 2 3 4]`.
+fn box_in(dict: &str, key: &str) -> Option<[f64; 4]> {
+    let rest = &dict[dict.find(key)? + key.len()..];
+    let inner = rest.trim_start().strip_prefix('[')?;
+    let v: Vec<f64> = inner[..inner.find(']')?]
+        .split_whitespace()
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .ok()?;
+    (v.len() == 4).then(|| [v[0], v[1], v[2], v[3]])
+}
+
+/// The update to append to the file typst wrote; `None` when it does not look like that.
+fn incremental(file: &TypstPdf, bleed: f64, pdfx: Option<&PdfX>) -> Option<Vec<u8>> {
+    let pages = file.pages();
+    if pages.is_empty() {
+        return None;
+    }
+    let mut update = file.update();
+    for (n, page) in &pages {
+        let media = box_in(page, "/MediaBox")?;
+        let trim = box_in(page, "/TrimBox").unwrap_or(media);
+        let b = bleed_box(media, trim, bleed);
+        // PDF/X-4 allows no annotation over the printed area: the contents page's links go.
+        let page = if pdfx.is_some() {
+            remove_key(page, "/Annots")
+        } else {
+            page.clone()
+        };
+        let updated = format!(
+            "{}/BleedBox[{:.4} {:.4} {:.4} {:.4}]>>",
+            &page[..page.len() - 2],
+            b[0],
+            b[1],
+            b[2],
+            b[3]
+        );
+        update.replace(*n, updated.as_bytes());
+    }
+    if let Some(x) = pdfx {
+        let root = file.trailer_ref("/Root")?;
+        let catalog = file.dict(root)?;
+        let objects = x.objects();
+        let profile = update.add(&syntax(&Object::Stream(objects.profile)));
+        let intent = update.add(&syntax(&Object::Dictionary((objects.output_intent)(
+            profile as u32,
+        ))));
+        let metadata = update.add(&syntax(&Object::Stream(objects.metadata)));
+        let info = update.add(&syntax(&Object::Dictionary(objects.info)));
+        let catalog = remove_key(&remove_key(&catalog, "/Metadata"), "/OutputIntents");
+        let catalog = format!(
+            "{}/Metadata {metadata} 0 R/OutputIntents[{intent} 0 R]>>",
+            &catalog[..catalog.len() - 2]
+        );
+        update.replace(root, catalog.as_bytes());
+        update.set_trailer("/Info", &format!("{info} 0 R"));
+        // Nothing else may refer to the old Info (it is only ever the trailer's).
+        debug_assert!(reference(&catalog, "/Info").is_none());
+    }
+    Some(update.finish())
+}
+
+/// The general path: parse and rewrite the whole file.
+fn rewrite(pdf: &[u8], bleed: f64, pdfx: Option<&PdfX>) -> Result<Vec<u8>, String> {
+    let mut doc =
+        Document::load_mem(pdf).map_err(|e| format!("reading the PDF typst wrote: {e}"))?;
+    let pages: Vec<_> = doc.get_pages().into_values().collect();
+    for id in pages {
+        let dict = doc
+            .get_object_mut(id)
+            .and_then(Object::as_dict_mut)
+            .map_err(|e| e.to_string())?;
+        let media = dict.get(b"MediaBox").ok().and_then(rect);
+        let trim = dict.get(b"TrimBox").ok().and_then(rect).or(media);
+        let (Some(trim), Some(media)) = (trim, media) else {
+            return Err("a page has no MediaBox".into());
+        };
+        dict.set("TrimBox", to_obj(trim));
+        dict.set("BleedBox", to_obj(bleed_box(media, trim, bleed)));
+        if pdfx.is_some() {
+            dict.remove(b"Annots");
+        }
+    }
+    if let Some(x) = pdfx {
+        let objects = x.objects();
+        let profile = doc.add_object(objects.profile);
+        let intent = doc.add_object((objects.output_intent)(profile.0));
+        let metadata = doc.add_object(objects.metadata);
+        let info = doc.add_object(objects.info);
+        let catalog = doc.catalog_mut().map_err(|e| e.to_string())?;
+        catalog.set("Metadata", Object::Reference(metadata));
+        catalog.set("OutputIntents", vec![Object::Reference(intent)]);
+        doc.trailer.set("Info", Object::Reference(info));
+        doc.version = "1.6".into();
+    }
+    let mut out = Vec::with_capacity(pdf.len());
+    doc.save_to(&mut out)
+        .map_err(|e| format!("writing the PDF: {e}"))?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_boxes_from_one_line_dictionaries() {
+        let d = "<</Type/Page/MediaBox[0 0 600 800]/TrimBox[34.5 34.5 565.5 765.5]/Parent 1 0 R>>";
+        assert_eq!(box_in(d, "/TrimBox"), Some([34.5, 34.5, 565.5, 765.5]));
+        assert_eq!(
+            bleed_box([0.0, 0.0, 600.0, 800.0], [34.5, 34.5, 565.5, 765.5], 8.5),
+            [26.0, 26.0, 574.0, 774.0]
+        );
+        assert_eq!(box_in(d, "/BleedBox"), None);
+    }
+}

@@ -1,0 +1,341 @@
+//! Editing the PDF typst wrote without parsing it: changed objects are appended as an
+//! incremental update (new object revisions, a new xref section, `/Prev` to the old one), so the
+//! megabytes of photos are neither parsed nor copied.
+//!
+//! This reads only files laid out as typst 0.15 writes them: one classic xref section and
+//! dictionaries on one line. [`TypstPdf::read`] gives `None` for anything else, and callers
+//! fall back to lopdf.
+
+/// A PDF with one classic xref section, read just enough to find and edit objects.
+pub struct TypstPdf<'a> {
+    pdf: &'a [u8],
+    start_xref: usize,
+    /// The inside of the trailer dictionary.
+    trailer: String,
+    /// Byte offset of each object in use, by object number.
+    offsets: Vec<Option<usize>>,
+}
+
+impl<'a> TypstPdf<'a> {
+    pub fn read(pdf: &'a [u8]) -> Option<TypstPdf<'a>> {
+        let tail = std::str::from_utf8(&pdf[pdf.len().saturating_sub(2048)..]).ok()?;
+        let start_xref: usize = tail[tail.rfind("startxref")? + 9..]
+            .split_whitespace()
+            .next()?
+            .parse()
+            .ok()?;
+        let trailer = &tail[tail.rfind("trailer")?..tail.rfind("startxref")?];
+        let dict = &trailer[trailer.find("<<")? + 2..trailer.rfind(">>")?];
+        if dict.contains("/Prev") || dict.contains("/Encrypt") {
+            return None;
+        }
+        // The xref table: "xref\n0 N\n" then N entries of 20 bytes.
+        let xref = pdf.get(start_xref..)?;
+        let head_end = xref
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .nth(1)?
+            .0
+            + 1;
+        let head = std::str::from_utf8(&xref[..head_end]).ok()?;
+        let mut words = head.split_whitespace();
+        if words.next()? != "xref" || words.next()? != "0" {
+            return None;
+        }
+        let count: usize = words.next()?.parse().ok()?;
+        let mut offsets = vec![None; count];
+        for (n, slot) in offsets.iter_mut().enumerate().skip(1) {
+            let at = head_end + 20 * n;
+            let entry = std::str::from_utf8(xref.get(at..at + 20)?).ok()?;
+            if entry.contains(" n") {
+                *slot = Some(entry[..10].parse().ok()?);
+            }
+        }
+        Some(TypstPdf {
+            pdf,
+            start_xref,
+            trailer: dict.to_string(),
+            offsets,
+        })
+    }
+
+    /// Object `n`'s dictionary (`<<…>>`) when it is written on one line and is not a stream.
+    pub fn dict(&self, n: usize) -> Option<String> {
+        let offset = (*self.offsets.get(n)?)?;
+        let prefix = format!("{n} 0 obj\n<<");
+        let obj = self.pdf.get(offset..(offset + 65536).min(self.pdf.len()))?;
+        if !obj.starts_with(prefix.as_bytes()) {
+            return None;
+        }
+        let body = &obj[prefix.len() - 2..];
+        let end = body.windows(9).position(|w| w == b">>\nendobj")?;
+        Some(String::from_utf8_lossy(&body[..end + 2]).into_owned())
+    }
+
+    /// The page objects: number and dictionary.
+    pub fn pages(&self) -> Vec<(usize, String)> {
+        (1..self.offsets.len())
+            .filter_map(|n| {
+                let offset = self.offsets[n]?;
+                let head = self.pdf.get(offset..(offset + 40).min(self.pdf.len()))?;
+                let want = format!("{n} 0 obj\n<</Type/Page/");
+                head.starts_with(want.as_bytes())
+                    .then(|| self.dict(n))
+                    .flatten()
+                    .map(|d| (n, d))
+            })
+            .collect()
+    }
+
+    /// The object a trailer key refers to (`/Root 12 0 R` → 12).
+    pub fn trailer_ref(&self, key: &str) -> Option<usize> {
+        reference(&self.trailer, key)
+    }
+
+    /// An update that edits this file.
+    pub fn update(&self) -> Update {
+        let mut out = Vec::new();
+        if !self.pdf.ends_with(b"\n") {
+            out.push(b'\n');
+        }
+        Update {
+            base: self.pdf.len(),
+            out,
+            entries: Vec::new(),
+            next: self.offsets.len(),
+            trailer: self.trailer.clone(),
+            prev: self.start_xref,
+        }
+    }
+}
+
+/// Objects to append to a file, and its new trailer.
+pub struct Update {
+    base: usize,
+    out: Vec<u8>,
+    entries: Vec<(usize, usize)>,
+    next: usize,
+    trailer: String,
+    prev: usize,
+}
+
+impl Update {
+    /// A new revision of object `n`.
+    pub fn replace(&mut self, n: usize, body: &[u8]) {
+        self.entries.push((n, self.base + self.out.len()));
+        self.out
+            .extend_from_slice(format!("{n} 0 obj\n").as_bytes());
+        self.out.extend_from_slice(body);
+        self.out.extend_from_slice(b"\nendobj\n");
+    }
+
+    /// A new object; its number.
+    pub fn add(&mut self, body: &[u8]) -> usize {
+        let n = self.next;
+        self.next += 1;
+        self.replace(n, body);
+        n
+    }
+
+    /// A number for an object added later (to refer to it before it is written).
+    pub fn reserve(&mut self) -> usize {
+        self.next += 1;
+        self.next - 1
+    }
+
+    /// Sets a trailer key (`/Info 12 0 R`).
+    pub fn set_trailer(&mut self, key: &str, value: &str) {
+        self.trailer = format!("{}{key} {value}", remove_key(&self.trailer, key));
+    }
+
+    /// The bytes to append to the file.
+    pub fn finish(mut self) -> Vec<u8> {
+        self.set_trailer("/Size", &self.next.to_string());
+        let xref = self.base + self.out.len();
+        self.entries.sort();
+        self.out.extend_from_slice(b"xref\n");
+        for (n, offset) in &self.entries {
+            self.out
+                .extend_from_slice(format!("{n} 1\n{offset:010} 00000 n\r\n").as_bytes());
+        }
+        let prev = self.prev;
+        self.out.extend_from_slice(
+            format!(
+                "trailer\n<<{}/Prev {prev}>>\nstartxref\n{xref}\n%%EOF\n",
+                self.trailer
+            )
+            .as_bytes(),
+        );
+        self.out
+    }
+}
+
+/// The object number after `key` in a dictionary's text (`/Metadata 5 0 R` → 5).
+pub fn reference(dict: &str, key: &str) -> Option<usize> {
+    let (start, end) = value_span(dict, key)?;
+    let mut words = dict[start..end].split_whitespace();
+    let n = words.next()?.parse().ok()?;
+    (words.next()? == "0" && words.next()? == "R").then_some(n)
+}
+
+/// `dict` (the text of a dictionary, or its inside) without `key` and its value.
+pub fn remove_key(dict: &str, key: &str) -> String {
+    match value_span(dict, key) {
+        Some((start, end)) => format!("{}{}", &dict[..start - key.len()], &dict[end..]),
+        None => dict.to_string(),
+    }
+}
+
+/// Where the value of a top-level `key` starts and ends in a dictionary's text: keys and values
+/// are read in turn, so a name that is a value (`/Type/Page`) is never taken for a key.
+fn value_span(dict: &str, key: &str) -> Option<(usize, usize)> {
+    let b = dict.as_bytes();
+    let skip_space = |mut i: usize| {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        i
+    };
+    let mut i = skip_space(0);
+    if dict[i..].starts_with("<<") {
+        i += 2;
+    }
+    loop {
+        i = skip_space(i);
+        if b.get(i) != Some(&b'/') {
+            return None;
+        }
+        let name_start = i;
+        i += 1;
+        while is_name_char(b.get(i)) {
+            i += 1;
+        }
+        let end = skip_value(b, i);
+        if &dict[name_start..i] == key {
+            return Some((i, end));
+        }
+        if end <= i {
+            return None;
+        }
+        i = end;
+    }
+}
+
+fn is_name_char(b: Option<&u8>) -> bool {
+    b.is_some_and(|b| !b" \t\r\n/[]<>()%".contains(b))
+}
+
+/// The end of a literal string starting at `i` (balanced parentheses, escapes).
+fn skip_string(b: &[u8], mut i: usize) -> usize {
+    let mut depth = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 1,
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    b.len()
+}
+
+/// The end of the value starting at `i` (after its key).
+fn skip_value(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && b[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    let Some(&c) = b.get(i) else { return i };
+    match c {
+        b'(' => skip_string(b, i),
+        b'[' | b'<' => {
+            let mut depth = 0i32;
+            while i < b.len() {
+                match b[i] {
+                    b'(' => {
+                        i = skip_string(b, i);
+                        continue;
+                    }
+                    b'[' | b'<' => depth += 1,
+                    b']' | b'>' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return i + 1;
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            b.len()
+        }
+        b'/' => {
+            i += 1;
+            while is_name_char(b.get(i)) {
+                i += 1;
+            }
+            i
+        }
+        _ => {
+            // A number, or a reference `N G R`.
+            let word_end = |mut j: usize| {
+                while j < b.len() && !b" \t\r\n/[]<>()".contains(&b[j]) {
+                    j += 1;
+                }
+                j
+            };
+            let first = word_end(i);
+            let rest = std::str::from_utf8(&b[first..]).unwrap_or("");
+            let mut words = rest.split_whitespace();
+            let is_ref = matches!((words.next(), words.next()), (Some(g), Some(r)) if g.parse::<u32>().is_ok() && (r == "R" || r.starts_with("R/") || r.starts_with("R>") || r.starts_with("R]")));
+            if is_ref {
+                first + rest.find('R').unwrap_or(0) + 1
+            } else {
+                first
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_found_and_removed_at_the_top_level_only() {
+        let d = "<</Type/Page/Annots[12 0 R 13 0 R]/Res<</Annots 4 0 R>>/Metadata 5 0 R/T(a)b)>>";
+        assert_eq!(reference(d, "/Metadata"), Some(5));
+        assert_eq!(reference(d, "/Annots"), None);
+        assert_eq!(
+            remove_key(d, "/Annots"),
+            "<</Type/Page/Res<</Annots 4 0 R>>/Metadata 5 0 R/T(a)b)>>"
+        );
+        assert_eq!(
+            remove_key(d, "/Metadata"),
+            "<</Type/Page/Annots[12 0 R 13 0 R]/Res<</Annots 4 0 R>>/T(a)b)>>"
+        );
+        // Neither a longer key nor a value that is a name is taken for the key.
+        assert_eq!(remove_key("<</Typex 1/Type 2>>", "/Type"), "<</Typex 1>>");
+        assert_eq!(
+            remove_key("<</Type/Page/Page 2>>", "/Page"),
+            "<</Type/Page>>"
+        );
+        let inner = "/Size 9/Root 3 0 R/Info 2 0 R/ID[(a)(b)]";
+        assert_eq!(remove_key(inner, "/Info"), "/Size 9/Root 3 0 R/ID[(a)(b)]");
+        assert_eq!(
+            remove_key(inner, "/Size"),
+            "/Root 3 0 R/Info 2 0 R/ID[(a)(b)]"
+        );
+    }
+
+    #[test]
+    fn other_files_are_not_read() {
+        assert!(TypstPdf::read(b"%PDF-1.7\nnot really a pdf").is_none());
+    }
+}
