@@ -124,6 +124,14 @@ impl Session {
             geometry: self.geometry(&checked.doc, opts),
             pdfx: (settings.pdfx && !opts.no_pdfx).then(|| settings.output_profile.key()),
         };
+        if finishing.pdfx.is_some() {
+            // The profile's compression is needed only when the brochure is finished: do it
+            // while the pages are laid out.
+            let profile = settings.output_profile.clone();
+            rayon::spawn(move || {
+                profile.stored();
+            });
+        }
         self.render(&checked, opts, finishing, &mut outcome);
         outcome.timings.render = render_start.elapsed();
         if outcome.report.has_errors() {

