@@ -308,8 +308,11 @@ impl Session {
                     author: &doc.organisation,
                     date: print::pdfx::build_date(self.sources_changed(doc)),
                     document_id: print::pdfx::uuid(blake3::hash(identity.as_bytes()).as_bytes()),
-                    // The bytes typst wrote: the same from run to run for the same pages.
-                    instance_id: print::pdfx::uuid(blake3::hash(&pdf).as_bytes()),
+                    // From typst's own file identifier (a hash of what it wrote): the same
+                    // from run to run for the same pages, and cheaper than hashing megabytes.
+                    instance_id: print::pdfx::uuid(
+                        blake3::hash(print::update::trailer_id(&pdf).unwrap_or(&pdf)).as_bytes(),
+                    ),
                 });
                 let bleed = geometry.bleed * print::MM;
                 let pdf = match print::finish::print_file(pdf, bleed, pdfx.as_ref()) {

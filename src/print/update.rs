@@ -171,6 +171,17 @@ impl Update {
     }
 }
 
+/// The file identifier (`/ID[…]`) in the last trailer of `pdf`, as written.
+pub fn trailer_id(pdf: &[u8]) -> Option<&[u8]> {
+    let tail_at = pdf.len().saturating_sub(2048);
+    let tail = &pdf[tail_at..];
+    let trailer = tail.windows(7).rposition(|w| w == b"trailer")?;
+    let rest = &tail[trailer..];
+    let start = rest.windows(4).position(|w| w == b"/ID[")?;
+    let end = rest[start..].iter().position(|b| *b == b']')?;
+    Some(&rest[start..start + end + 1])
+}
+
 /// The object number after `key` in a dictionary's text (`/Metadata 5 0 R` → 5).
 pub fn reference(dict: &str, key: &str) -> Option<usize> {
     let (start, end) = value_span(dict, key)?;
@@ -332,6 +343,14 @@ mod tests {
             remove_key(inner, "/Size"),
             "/Root 3 0 R/Info 2 0 R/ID[(a)(b)]"
         );
+    }
+
+    #[test]
+    fn the_file_identifier_is_read_from_the_trailer() {
+        let pdf =
+            b"%PDF-1.6\n...\ntrailer\n<</Size 3/Root 1 0 R/ID[(abc)(def)]>>\nstartxref\n9\n%%EOF\n";
+        assert_eq!(trailer_id(pdf), Some(&b"/ID[(abc)(def)]"[..]));
+        assert_eq!(trailer_id(b"%PDF-1.6 no trailer"), None);
     }
 
     #[test]
