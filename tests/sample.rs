@@ -238,3 +238,31 @@ fn settings_theme_picks_a_theme_file_from_the_layouts() {
         "{errors:#?}"
     );
 }
+
+#[test]
+fn no_page_of_the_brochure_is_blank() {
+    // The pages that make up a multiple of four are designed (gallery, key figures, notes),
+    // so every page carries text; the sample needs two of them.
+    let built = sample_built();
+    let pdf = built.session.path(folio::OutFile::Brochure);
+    let pages = boxes(&pdf).len();
+    assert_eq!(pages % 4, 0);
+    let mut padding = Vec::new();
+    for n in 1..=pages {
+        let out = std::process::Command::new("pdftotext")
+            .args(["-f", &n.to_string(), "-l", &n.to_string()])
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let text = squash(&String::from_utf8_lossy(&out.stdout));
+        assert!(!text.is_empty(), "page {n} is blank");
+        for title in ["影像回顾", "数据一览", "笔记"] {
+            if text.contains(title) {
+                padding.push(title);
+            }
+        }
+    }
+    assert_eq!(padding, ["影像回顾", "数据一览"]);
+}
