@@ -261,6 +261,18 @@ impl Session {
                         keep_rejected(&out);
                     }
                     let report = &mut outcome.report;
+                    let pages = out.document.pages().len();
+                    if out.kind == Kind::Brochure && !pages.is_multiple_of(4) {
+                        // The layout pads to a multiple of four; a page that overflowed would
+                        // break the count and the stapled brochure.
+                        report.push(
+                            Diagnostic::error(format!(
+                                "the brochure came out with {pages} pages, not a multiple of 4, so it cannot be saddle-stitched"
+                            ))
+                            .hint("this is a layout bug: report it with your content; FOLIO_KEEP_REJECTED=DIR keeps the pages to look at"),
+                        );
+                        keep_rejected(&out);
+                    }
                     report.diagnostics.extend(out.warnings.iter().cloned());
                     report.diagnostics.extend(inspect::diagnose(
                         &findings,
