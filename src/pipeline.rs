@@ -318,7 +318,7 @@ impl Session {
                     profile: &doc.settings.output_profile,
                     title: &doc.title,
                     author: &doc.organisation,
-                    date: print::pdfx::build_date(self.sources_changed(doc)),
+                    date: print::pdfx::build_date(|| self.sources_changed(doc)),
                     document_id: print::pdfx::uuid(blake3::hash(identity.as_bytes()).as_bytes()),
                     // From typst's own file identifier (a hash of what it wrote): the same
                     // from run to run for the same pages, and cheaper than hashing megabytes.

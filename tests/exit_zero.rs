@@ -216,13 +216,7 @@ fn transparent_pixels_print_as_paper_and_cmyk_photos_are_converted_everywhere() 
     assert_ok(&outcome);
     for pdf in ["brochure.pdf", "slides.pdf"] {
         let path = dir.path().join("out").join(pdf);
-        let list = Command::new("pdfimages")
-            .arg("-list")
-            .arg(&path)
-            .output()
-            .unwrap();
-        assert!(list.status.success());
-        let list = String::from_utf8_lossy(&list.stdout);
+        let list = image_list(&path);
         assert!(
             !list.contains(" cmyk "),
             "{pdf} embeds a CMYK photo as it is:\n{list}"

@@ -22,6 +22,28 @@ fn info_dict(doc: &mut Document) -> &mut lopdf::Dictionary {
     doc.get_object_mut(info).unwrap().as_dict_mut().unwrap()
 }
 
+/// The first output intent's dictionary.
+fn intent_dict(doc: &mut Document) -> &mut lopdf::Dictionary {
+    let id = catalog_dict(doc)
+        .get(b"OutputIntents")
+        .unwrap()
+        .as_array()
+        .unwrap()[0]
+        .as_reference()
+        .unwrap();
+    doc.get_object_mut(id).unwrap().as_dict_mut().unwrap()
+}
+
+/// Puts `profile` in place of the output intent's profile.
+fn replace_profile(doc: &mut Document, profile: lopdf::Stream) {
+    let id = intent_dict(doc)
+        .get(b"DestOutputProfile")
+        .unwrap()
+        .as_reference()
+        .unwrap();
+    *doc.get_object_mut(id).unwrap() = Object::Stream(profile);
+}
+
 fn first_page(doc: &mut Document) -> &mut lopdf::Dictionary {
     let id = doc.get_pages()[&1];
     doc.get_object_mut(id).unwrap().as_dict_mut().unwrap()
@@ -147,74 +169,34 @@ fn each_broken_rule_is_caught() {
         (
             "no condition identifier",
             Box::new(|d| {
-                let c = catalog_dict(d);
-                let id = c.get(b"OutputIntents").unwrap().as_array().unwrap()[0]
-                    .as_reference()
-                    .unwrap();
-                d.get_object_mut(id)
-                    .unwrap()
-                    .as_dict_mut()
-                    .unwrap()
-                    .remove(b"OutputConditionIdentifier");
+                intent_dict(d).remove(b"OutputConditionIdentifier");
             }),
             "no /OutputConditionIdentifier",
         ),
         (
             "no profile",
             Box::new(|d| {
-                let c = catalog_dict(d);
-                let id = c.get(b"OutputIntents").unwrap().as_array().unwrap()[0]
-                    .as_reference()
-                    .unwrap();
-                d.get_object_mut(id)
-                    .unwrap()
-                    .as_dict_mut()
-                    .unwrap()
-                    .remove(b"DestOutputProfile");
+                intent_dict(d).remove(b"DestOutputProfile");
             }),
             "no /DestOutputProfile",
         ),
         (
             "an RGB profile",
             Box::new(|d| {
-                let c = catalog_dict(d);
-                let id = c.get(b"OutputIntents").unwrap().as_array().unwrap()[0]
-                    .as_reference()
-                    .unwrap();
-                let p = d
-                    .get_dictionary(id)
-                    .unwrap()
-                    .get(b"DestOutputProfile")
-                    .unwrap()
-                    .as_reference()
-                    .unwrap();
                 let rgb = std::fs::read(repo().join("src/profiles/sRGB.icc")).unwrap();
-                let s = lopdf::Stream::new(dictionary! { "N" => 3 }, rgb);
-                *d.get_object_mut(p).unwrap() = Object::Stream(s);
+                replace_profile(d, lopdf::Stream::new(dictionary! { "N" => 3 }, rgb));
             }),
             "not CMYK",
         ),
         (
             "a display profile",
             Box::new(|d| {
-                let c = catalog_dict(d);
-                let id = c.get(b"OutputIntents").unwrap().as_array().unwrap()[0]
-                    .as_reference()
-                    .unwrap();
-                let p = d
-                    .get_dictionary(id)
-                    .unwrap()
-                    .get(b"DestOutputProfile")
-                    .unwrap()
-                    .as_reference()
-                    .unwrap();
                 let mut icc = folio::profiles::output::builtin("fogra39")
                     .unwrap()
                     .icc
-                    .clone();
+                    .to_vec();
                 icc[12..16].copy_from_slice(b"mntr");
-                let s = lopdf::Stream::new(dictionary! { "N" => 4 }, icc);
-                *d.get_object_mut(p).unwrap() = Object::Stream(s);
+                replace_profile(d, lopdf::Stream::new(dictionary! { "N" => 4 }, icc));
             }),
             "not an output (printer) profile",
         ),
@@ -601,15 +583,7 @@ fn cmyk_photos_are_separated_within_the_ink_limit() {
     let pdf = std::fs::read(session.path(folio::OutFile::Brochure)).unwrap();
     assert_eq!(pdfx_problems(&pdf), Vec::<String>::new());
     // Every photo of the print file is CMYK; the deck's stay RGB (a screen shows RGB).
-    let list = |file: folio::OutFile| {
-        let out = std::process::Command::new("pdfimages")
-            .arg("-list")
-            .arg(session.path(file))
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
+    let list = |file: folio::OutFile| image_list(&session.path(file));
     let brochure = list(folio::OutFile::Brochure);
     let rows: Vec<&str> = brochure.lines().skip(2).collect();
     assert!(!rows.is_empty());

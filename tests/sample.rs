@@ -249,14 +249,7 @@ fn no_page_of_the_brochure_is_blank() {
     assert_eq!(pages % 4, 0);
     let mut padding = Vec::new();
     for n in 1..=pages {
-        let out = std::process::Command::new("pdftotext")
-            .args(["-f", &n.to_string(), "-l", &n.to_string()])
-            .arg(&pdf)
-            .arg("-")
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        let text = squash(&String::from_utf8_lossy(&out.stdout));
+        let text = page_text(&pdf, n);
         assert!(!text.is_empty(), "page {n} is blank");
         for title in ["影像回顾", "数据一览", "笔记"] {
             if text.contains(title) {

@@ -3,7 +3,7 @@
 //! is fit to send (`folio check --pdf FILE`). Each problem is one sentence.
 
 use lopdf::content::Content;
-use lopdf::{Dictionary, Document, Object, ObjectId};
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use std::collections::HashSet;
 
 /// The PDF/X-4 problems of the file `pdf`; empty when it meets every rule checked here.
@@ -91,13 +91,37 @@ fn deref<'a>(doc: &'a Document, obj: lopdf::Result<&'a Object>) -> lopdf::Result
 }
 
 fn string(doc: &Document, d: &Dictionary, key: &[u8]) -> Option<String> {
-    match deref(doc, d.get(key)).ok()? {
-        Object::String(bytes, _) => Some(
-            lopdf::decode_text_string(&Object::String(bytes.clone(), lopdf::StringFormat::Literal))
-                .unwrap_or_else(|_| String::from_utf8_lossy(bytes).into_owned()),
-        ),
-        _ => None,
-    }
+    let obj = deref(doc, d.get(key)).ok()?;
+    let bytes = obj.as_str().ok()?;
+    Some(
+        lopdf::decode_text_string(obj)
+            .unwrap_or_else(|_| String::from_utf8_lossy(bytes).into_owned()),
+    )
+}
+
+/// The stream `key` of `d` refers to.
+fn stream_at<'a>(doc: &'a Document, d: &Dictionary, key: &[u8]) -> Option<&'a Stream> {
+    let id = d.get(key).and_then(Object::as_reference).ok()?;
+    doc.get_object(id).and_then(Object::as_stream).ok()
+}
+
+/// A stream's data, decompressed when its filter is one lopdf knows.
+fn data(s: &Stream) -> Vec<u8> {
+    s.decompressed_content()
+        .unwrap_or_else(|_| s.content.clone())
+}
+
+/// Whether a shading (a dictionary, or a stream's dictionary) paints in DeviceRGB.
+fn rgb_shading(doc: &Document, sh: Option<&Object>, res: &Dictionary) -> bool {
+    let d = sh.and_then(|s| {
+        s.as_dict()
+            .ok()
+            .or_else(|| s.as_stream().ok().map(|s| &s.dict))
+    });
+    d.is_some_and(|d| {
+        d.get(b"ColorSpace")
+            .is_ok_and(|cs| is_rgb(doc, cs, Some(res)))
+    })
 }
 
 fn output_intent(doc: &Document, catalog: &Dictionary, bad: &mut Vec<String>) {
@@ -120,18 +144,11 @@ fn output_intent(doc: &Document, catalog: &Dictionary, bad: &mut Vec<String>) {
         if string(doc, oi, b"OutputConditionIdentifier").is_none_or(|s| s.trim().is_empty()) {
             bad.push("the output intent has no /OutputConditionIdentifier".into());
         }
-        let profile = oi
-            .get(b"DestOutputProfile")
-            .and_then(Object::as_reference)
-            .and_then(|id| doc.get_object(id))
-            .and_then(Object::as_stream);
-        let Ok(profile) = profile else {
+        let Some(profile) = stream_at(doc, oi, b"DestOutputProfile") else {
             bad.push("the output intent embeds no /DestOutputProfile (PDF/X-4 needs one)".into());
             continue;
         };
-        let icc = profile
-            .decompressed_content()
-            .unwrap_or_else(|_| profile.content.clone());
+        let icc = data(profile);
         let n = profile.dict.get(b"N").and_then(Object::as_i64).unwrap_or(0);
         if n != 4 || icc.get(16..20) != Some(b"CMYK") {
             bad.push(format!(
@@ -205,18 +222,11 @@ fn xmp_value(x: &str, prop: &str) -> Option<String> {
 }
 
 fn xmp(doc: &Document, catalog: &Dictionary, info: Option<&Dictionary>, bad: &mut Vec<String>) {
-    let stream = catalog
-        .get(b"Metadata")
-        .and_then(Object::as_reference)
-        .and_then(|id| doc.get_object(id))
-        .and_then(Object::as_stream);
-    let Ok(stream) = stream else {
+    let Some(stream) = stream_at(doc, catalog, b"Metadata") else {
         bad.push("the catalog has no XMP metadata stream".into());
         return;
     };
-    let bytes = stream
-        .decompressed_content()
-        .unwrap_or_else(|_| stream.content.clone());
+    let bytes = data(stream);
     let x = String::from_utf8_lossy(&bytes);
     if xmp_value(&x, "pdfxid:GTS_PDFXVersion").as_deref() != Some("PDF/X-4") {
         bad.push("the XMP has no pdfxid:GTS_PDFXVersion = PDF/X-4".into());
@@ -493,12 +503,9 @@ fn walk(
                     .ok()
                     .cloned()
                     .or_else(|| Some(res.clone()));
-                let content = stream
-                    .decompressed_content()
-                    .unwrap_or_else(|_| stream.content.clone());
                 walk(
                     doc,
-                    &content,
+                    &data(stream),
                     inner.as_ref(),
                     &format!("{at}/{name}"),
                     bad,
@@ -510,16 +517,7 @@ fn walk(
     }
     if let Some(shadings) = dict_of(b"Shading") {
         for (name, sh) in shadings.iter() {
-            let sh = deref(doc, Ok(sh)).ok();
-            let d = sh.and_then(|s| {
-                s.as_dict()
-                    .ok()
-                    .or_else(|| s.as_stream().ok().map(|s| &s.dict))
-            });
-            if d.is_some_and(|d| {
-                d.get(b"ColorSpace")
-                    .is_ok_and(|cs| is_rgb(doc, cs, Some(res)))
-            }) {
+            if rgb_shading(doc, deref(doc, Ok(sh)).ok(), res) {
                 rgb.push(format!("{at}: shading /{}", String::from_utf8_lossy(name)));
             }
         }
@@ -534,12 +532,9 @@ fn walk(
                         .and_then(Object::as_dict)
                         .ok()
                         .cloned();
-                    let content = s
-                        .decompressed_content()
-                        .unwrap_or_else(|_| s.content.clone());
                     walk(
                         doc,
-                        &content,
+                        &data(s),
                         inner.as_ref(),
                         &format!("{at}/{name}"),
                         bad,
@@ -547,19 +542,10 @@ fn walk(
                         seen,
                     );
                 }
-                Ok(Object::Dictionary(d)) => {
-                    let sh = deref(doc, d.get(b"Shading")).ok();
-                    let sd = sh.and_then(|s| {
-                        s.as_dict()
-                            .ok()
-                            .or_else(|| s.as_stream().ok().map(|s| &s.dict))
-                    });
-                    if sd.is_some_and(|d| {
-                        d.get(b"ColorSpace")
-                            .is_ok_and(|cs| is_rgb(doc, cs, Some(res)))
-                    }) {
-                        rgb.push(format!("{at}: pattern /{name}'s shading"));
-                    }
+                Ok(Object::Dictionary(d))
+                    if rgb_shading(doc, deref(doc, d.get(b"Shading")).ok(), res) =>
+                {
+                    rgb.push(format!("{at}: pattern /{name}'s shading"));
                 }
                 _ => {}
             }

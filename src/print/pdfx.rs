@@ -22,12 +22,15 @@ pub struct PdfX<'a> {
 /// The date a build stamps on the print file: `SOURCE_DATE_EPOCH` when set (reproducible
 /// builds), else when its sources last changed, so rebuilding unchanged sources writes the same
 /// bytes (and a viewer has nothing to reload); now only when that is unknown.
-pub fn build_date(sources_changed: Option<std::time::SystemTime>) -> time::OffsetDateTime {
+/// `sources_changed` is asked only when `SOURCE_DATE_EPOCH` is not set.
+pub fn build_date(
+    sources_changed: impl FnOnce() -> Option<std::time::SystemTime>,
+) -> time::OffsetDateTime {
     std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())
         .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
-        .or_else(|| sources_changed.map(time::OffsetDateTime::from))
+        .or_else(|| sources_changed().map(time::OffsetDateTime::from))
         .unwrap_or_else(time::OffsetDateTime::now_utc)
         .replace_nanosecond(0)
         .expect("zero nanoseconds are valid")
@@ -45,28 +48,6 @@ pub fn uuid(hash: &[u8]) -> String {
         &h[16..20],
         &h[20..32]
     )
-}
-
-/// The objects PDF/X-4 adds.
-pub struct Objects {
-    pub info: Dictionary,
-    pub profile: Stream,
-    /// Refers to the profile with the number given.
-    pub output_intent: Box<dyn Fn(u32) -> Dictionary>,
-    pub metadata: Stream,
-}
-
-/// A PDF text string: ASCII as is, anything else as UTF-16 with a byte order mark.
-fn text(s: &str) -> Object {
-    if s.is_ascii() {
-        Object::String(s.as_bytes().to_vec(), StringFormat::Literal)
-    } else {
-        let mut bytes = vec![0xFE, 0xFF];
-        for unit in s.encode_utf16() {
-            bytes.extend_from_slice(&unit.to_be_bytes());
-        }
-        Object::String(bytes, StringFormat::Hexadecimal)
-    }
 }
 
 fn ascii(s: &str) -> Object {
@@ -103,51 +84,54 @@ fn xmp_date(d: time::OffsetDateTime) -> xmp_writer::DateTime {
 pub const PRODUCER: &str = concat!("folio ", env!("CARGO_PKG_VERSION"), " (typst 0.15)");
 
 impl PdfX<'_> {
-    pub fn objects(&self) -> Objects {
+    /// The Info dictionary.
+    pub fn info(&self) -> Dictionary {
         let date = pdf_date(self.date);
-        let info = dictionary! {
-            "Title" => text(self.title),
-            "Author" => text(self.author),
+        dictionary! {
+            "Title" => lopdf::text_string(self.title),
+            "Author" => lopdf::text_string(self.author),
             "Creator" => ascii("folio"),
             "Producer" => ascii(PRODUCER),
             "CreationDate" => ascii(&date),
             "ModDate" => ascii(&date),
             "Trapped" => Object::Name(b"False".to_vec()),
             "GTS_PDFXVersion" => ascii("PDF/X-4"),
-        };
-        let (icc, flate) = self.profile.stored();
-        let mut profile_dict = dictionary! { "N" => 4 };
-        if flate {
-            profile_dict.set("Filter", "FlateDecode");
         }
-        let profile = Stream::new(profile_dict, icc.to_vec());
-        let identifier = self.profile.identifier.clone();
-        let condition = self.profile.condition.clone();
-        let registry = self.profile.registry;
-        let output_intent = Box::new(move |profile: u32| {
-            let mut d = dictionary! {
-                "Type" => "OutputIntent",
-                "S" => "GTS_PDFX",
-                "OutputConditionIdentifier" => ascii(&identifier),
-                "OutputCondition" => ascii(&condition),
-                "Info" => ascii(&condition),
-                "DestOutputProfile" => Object::Reference((profile, 0)),
-            };
-            if let Some(r) = registry {
-                d.set("RegistryName", ascii(r));
-            }
-            d
-        });
-        let metadata = Stream::new(
+    }
+
+    /// The output profile's stream.
+    pub fn profile(&self) -> Stream {
+        let (icc, flate) = self.profile.stored();
+        let mut dict = dictionary! { "N" => 4 };
+        if flate {
+            dict.set("Filter", "FlateDecode");
+        }
+        Stream::new(dict, icc.to_vec())
+    }
+
+    /// The output intent, referring to the profile's stream, object `profile`.
+    pub fn output_intent(&self, profile: u32) -> Dictionary {
+        let p = self.profile;
+        let mut d = dictionary! {
+            "Type" => "OutputIntent",
+            "S" => "GTS_PDFX",
+            "OutputConditionIdentifier" => ascii(&p.identifier),
+            "OutputCondition" => ascii(&p.condition),
+            "Info" => ascii(&p.condition),
+            "DestOutputProfile" => Object::Reference((profile, 0)),
+        };
+        if let Some(r) = p.registry {
+            d.set("RegistryName", ascii(r));
+        }
+        d
+    }
+
+    /// The XMP metadata stream.
+    pub fn metadata(&self) -> Stream {
+        Stream::new(
             dictionary! { "Type" => "Metadata", "Subtype" => "XML" },
             self.xmp().into_bytes(),
-        );
-        Objects {
-            info,
-            profile,
-            output_intent,
-            metadata,
-        }
+        )
     }
 
     /// The XMP packet, saying what Info says.
@@ -190,8 +174,8 @@ mod tests {
         let id = uuid(blake3::hash(b"x").as_bytes());
         assert_eq!(id.len(), 41);
         assert!(id.starts_with("uuid:") && id.matches('-').count() == 4);
-        let title = String::from_utf8(syntax(&text("年报"))).unwrap();
+        let title = String::from_utf8(syntax(&lopdf::text_string("年报"))).unwrap();
         assert_eq!(title.to_uppercase(), "<FEFF5E7462A5>");
-        assert_eq!(syntax(&text("Report")), b"(Report)");
+        assert_eq!(syntax(&lopdf::text_string("Report")), b"(Report)");
     }
 }

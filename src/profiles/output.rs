@@ -3,6 +3,7 @@
 //! can be used instead.
 
 use super::compact::{Grid, compact};
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -16,8 +17,8 @@ pub struct OutputProfile {
     pub condition: String,
     /// `RegistryName` when `identifier` is a registered name.
     pub registry: Option<&'static str>,
-    /// The profile as embedded.
-    pub icc: Vec<u8>,
+    /// The profile as embedded (a built-in one is not copied).
+    pub icc: Cow<'static, [u8]>,
     /// Total ink limit of the characterisation, in percent (from the profile's name when known).
     pub ink_limit: Option<f64>,
     compressed: OnceLock<(Vec<u8>, bool)>,
@@ -42,7 +43,7 @@ const BUILTINS: &[Builtin] = &[
         registry: Some(COLOR_ORG),
         condition: "Coated FOGRA39 (ISO 12647-2:2004/Amd 1, offset, coated paper)",
         ink_limit: 300.0,
-        icc: include_bytes!("fogra39.icc"),
+        icc: super::CMYK_DEFAULT,
     },
     Builtin {
         name: "fogra52",
@@ -92,7 +93,7 @@ pub fn builtin(name: &str) -> Option<Arc<OutputProfile>> {
                     identifier: b.identifier.into(),
                     condition: b.condition.into(),
                     registry: b.registry,
-                    icc: b.icc.to_vec(),
+                    icc: Cow::Borrowed(b.icc),
                     ink_limit: Some(b.ink_limit),
                     compressed: OnceLock::new(),
                 })
@@ -125,7 +126,7 @@ pub fn from_file(path: &Path) -> Result<OutputProfile, String> {
         condition: description,
         registry: None,
         ink_limit: None,
-        icc,
+        icc: Cow::Owned(icc),
         name,
         compressed: OnceLock::new(),
     })
@@ -202,7 +203,7 @@ impl OutputProfile {
             let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
             match z.write_all(&self.icc).and_then(|_| z.finish()) {
                 Ok(bytes) => (bytes, true),
-                Err(_) => (self.icc.clone(), false),
+                Err(_) => (self.icc.to_vec(), false),
             }
         });
         (bytes, *flate)

@@ -89,19 +89,40 @@ pub fn assert_ok(outcome: &Outcome) {
 
 /// The text of a PDF as poppler extracts it, NFKC-normalised, without whitespace.
 pub fn pdf_text(pdf: &Path) -> String {
-    use unicode_normalization::UnicodeNormalization;
+    pdftotext(pdf, &[])
+}
+
+/// The text of one page (1-based), as `pdf_text` reads it.
+pub fn page_text(pdf: &Path, page: usize) -> String {
+    let n = page.to_string();
+    pdftotext(pdf, &["-f", &n, "-l", &n])
+}
+
+fn pdftotext(pdf: &Path, args: &[&str]) -> String {
     let out = Command::new("pdftotext")
         .args(["-enc", "UTF-8"])
+        .args(args)
         .arg(pdf)
         .arg("-")
         .output()
         .expect("pdftotext (apt-get install poppler-utils)");
     assert!(out.status.success());
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .nfkc()
-        .filter(|c| !c.is_whitespace())
-        .collect()
+    squash(&String::from_utf8(out.stdout).unwrap())
+}
+
+/// `pdfimages -list` of a PDF: two header lines, then a line per placed image.
+pub fn image_list(pdf: &Path) -> String {
+    let out = Command::new("pdfimages")
+        .arg("-list")
+        .arg(pdf)
+        .output()
+        .expect("pdfimages (apt-get install poppler-utils)");
+    assert!(
+        out.status.success(),
+        "pdfimages failed on {}",
+        pdf.display()
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 pub fn squash(s: &str) -> String {
@@ -137,17 +158,7 @@ pub fn boxes(pdf: &Path) -> Vec<PageBoxes> {
 
 /// (x ppi, y ppi) of every placed image, from `pdfimages -list`.
 pub fn image_ppi(pdf: &Path) -> Vec<(usize, f64, f64)> {
-    let out = Command::new("pdfimages")
-        .arg("-list")
-        .arg(pdf)
-        .output()
-        .expect("pdfimages (apt-get install poppler-utils)");
-    assert!(
-        out.status.success(),
-        "pdfimages failed on {}",
-        pdf.display()
-    );
-    String::from_utf8_lossy(&out.stdout)
+    image_list(pdf)
         .lines()
         .skip(2)
         .filter_map(|l| {
