@@ -8,6 +8,7 @@ pub mod notes;
 pub mod output;
 pub mod photos;
 pub mod pipeline;
+pub mod pptx;
 pub mod print;
 pub mod products;
 pub mod profiles;

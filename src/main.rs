@@ -51,7 +51,10 @@ enum Command {
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Only {
     Brochure,
+    /// The deck: slides.pdf, slides.pdfpc and slides.pptx.
     Slides,
+    /// Of the deck, only slides.pptx.
+    Pptx,
 }
 
 /// Project folder argument shared by the subcommands.
@@ -68,9 +71,12 @@ pub struct OutputArgs {
     /// Output folder (default: PROJECT/out).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Render only one of the two outputs.
+    /// Render only one of the two outputs (or, of the deck, only its .pptx).
     #[arg(long, value_enum)]
     pub only: Option<Only>,
+    /// Do not write out/slides.pptx (overrides settings.pptx).
+    #[arg(long)]
+    pub no_pptx: bool,
 }
 
 fn main() -> ExitCode {

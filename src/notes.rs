@@ -21,9 +21,10 @@ pub fn per_page(doc: &PagedDocument) -> Vec<String> {
     notes
 }
 
-pub fn pdfpc(doc: &PagedDocument) -> Vec<u8> {
-    let pages: Vec<_> = per_page(doc)
-        .into_iter()
+/// The `.pdfpc` file for the notes of each page.
+pub fn pdfpc(notes: &[String]) -> Vec<u8> {
+    let pages: Vec<_> = notes
+        .iter()
         .enumerate()
         .map(|(i, note)| {
             json!({

@@ -35,6 +35,10 @@ pub struct Options {
     pub output_profile: Option<String>,
     /// Print photos separated into the output profile's CMYK (as `settings.cmyk_photos`).
     pub cmyk_photos: bool,
+    /// No `slides.pptx` (overrides `settings.pptx`).
+    pub no_pptx: bool,
+    /// Of the deck, only `slides.pptx` (`--only pptx`; `only` is then the deck).
+    pub pptx_only: bool,
 }
 
 /// Told how photo preparation goes (a progress bar, or log lines).
@@ -123,6 +127,8 @@ impl Session {
             impose: opts.impose,
             geometry: self.geometry(&checked.doc, opts),
             pdfx: (settings.pdfx && !opts.no_pdfx).then(|| settings.output_profile.key()),
+            deck_pdf: !opts.pptx_only,
+            pptx: opts.pptx_only || (settings.pptx && !opts.no_pptx),
         };
         if finishing.pdfx.is_some() {
             // The profile's compression is needed only when the brochure is finished: do it
@@ -142,7 +148,7 @@ impl Session {
         // Post-process everything in memory first: a failure here must not leave half the set.
         let files: Vec<File> = Kind::ALL
             .iter()
-            .flat_map(|&kind| self.finish(kind, &checked.doc, finishing, &mut outcome))
+            .flat_map(|&kind| self.finish(kind, &checked, finishing, &mut outcome))
             .collect();
         if !opts.dry_run && !outcome.report.has_errors() {
             self.write(&files, opts, &mut outcome);
@@ -292,10 +298,11 @@ impl Session {
     fn finish(
         &self,
         kind: Kind,
-        doc: &Document,
+        checked: &Checked,
         finishing: Finishing,
         outcome: &mut Outcome,
     ) -> Vec<File> {
+        let doc = &checked.doc;
         let Some(out) = outcome
             .rendered
             .iter_mut()
@@ -345,11 +352,24 @@ impl Session {
                 files
             }
             Kind::Slides => {
-                let notes = crate::notes::pdfpc(&out.document);
-                vec![
-                    file(OutFile::Slides, pdf),
-                    file(OutFile::SlidesNotes, notes),
-                ]
+                let mut files = Vec::new();
+                let notes = crate::notes::per_page(&out.document);
+                if finishing.pptx {
+                    let date = print::pdfx::build_date(|| self.sources_changed(doc))
+                        .format(&time::format_description::well_known::Rfc3339)
+                        .unwrap_or_default();
+                    match crate::pptx::pptx(&out.document, &checked.photos, doc, &notes, date) {
+                        Ok(bytes) => files.push(file(OutFile::SlidesPptx, bytes)),
+                        Err(e) => report.push(Diagnostic::error(format!(
+                            "slides.pptx could not be written: {e}"
+                        ))),
+                    }
+                }
+                if finishing.deck_pdf {
+                    files.push(file(OutFile::Slides, pdf));
+                    files.push(file(OutFile::SlidesNotes, crate::notes::pdfpc(&notes)));
+                }
+                files
             }
         }
     }

@@ -73,6 +73,8 @@ pub enum OutFile {
     Slides,
     /// The deck's speaker notes, for pdfpc.
     SlidesNotes,
+    /// The deck as an editable PowerPoint file.
+    SlidesPptx,
 }
 
 impl OutFile {
@@ -82,6 +84,7 @@ impl OutFile {
             OutFile::BrochureImposed => "brochure-imposed.pdf",
             OutFile::Slides => "slides.pdf",
             OutFile::SlidesNotes => "slides.pdfpc",
+            OutFile::SlidesPptx => "slides.pptx",
         }
     }
 
@@ -89,7 +92,7 @@ impl OutFile {
     pub fn kind(self) -> Kind {
         match self {
             OutFile::Brochure | OutFile::BrochureImposed => Kind::Brochure,
-            OutFile::Slides | OutFile::SlidesNotes => Kind::Slides,
+            OutFile::Slides | OutFile::SlidesNotes | OutFile::SlidesPptx => Kind::Slides,
         }
     }
 }

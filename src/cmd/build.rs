@@ -53,6 +53,8 @@ pub fn run(args: Args) -> ExitCode {
         no_pdfx: args.no_pdfx,
         output_profile: args.output_profile,
         cmyk_photos: args.cmyk_photos,
+        no_pptx: args.output.no_pptx,
+        pptx_only: matches!(args.output.only, Some(crate::Only::Pptx)),
     };
     let started = std::time::Instant::now();
     let outcome = session.run(&opts);

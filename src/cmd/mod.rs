@@ -17,7 +17,7 @@ use std::sync::Arc;
 pub fn kind(only: Option<crate::Only>) -> Option<Kind> {
     only.map(|o| match o {
         crate::Only::Brochure => Kind::Brochure,
-        crate::Only::Slides => Kind::Slides,
+        crate::Only::Slides | crate::Only::Pptx => Kind::Slides,
     })
 }
 

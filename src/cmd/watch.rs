@@ -31,6 +31,8 @@ pub fn run(args: Args) -> ExitCode {
     };
     let opts = Options {
         only: super::kind(args.output.only),
+        no_pptx: args.output.no_pptx,
+        pptx_only: matches!(args.output.only, Some(crate::Only::Pptx)),
         no_sync: true,
         ..Default::default()
     };

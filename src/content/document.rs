@@ -54,6 +54,8 @@ pub struct Settings {
     /// Converted with the perceptual intent (else relative colorimetric with black-point
     /// compensation).
     pub cmyk_perceptual: bool,
+    /// The deck also as `slides.pptx`.
+    pub pptx: bool,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -73,6 +73,9 @@ pub struct Settings {
     /// `perceptual`.
     #[serde(default)]
     pub cmyk_intent: Option<Spanned<String>>,
+    /// The deck also as an editable PowerPoint file (`slides.pptx`).
+    #[serde(default = "default_true")]
+    pub pptx: bool,
 }
 
 impl Default for Settings {
@@ -89,6 +92,7 @@ impl Default for Settings {
             output_profile: None,
             cmyk_photos: false,
             cmyk_intent: None,
+            pptx: true,
         }
     }
 }

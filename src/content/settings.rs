@@ -147,6 +147,7 @@ impl Resolver<'_> {
                 output_profile,
                 cmyk_photos: s.cmyk_photos,
                 cmyk_perceptual: self.cmyk_intent(s.cmyk_intent.as_ref(), file),
+                pptx: s.pptx,
             },
             logo,
         )

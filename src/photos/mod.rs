@@ -77,7 +77,10 @@ impl Request {
 /// A prepared photo for one request.
 #[derive(Clone)]
 pub struct Served {
+    /// What typst embeds: the JPEG wrapped as a one-page PDF (`wrap.rs`).
     pub bytes: Bytes,
+    /// The JPEG itself, for outputs that place pictures themselves (`slides.pptx`).
+    pub jpeg: Bytes,
     /// Resolution of the photo in its frame (pixels per inch of the placed size).
     pub ppi: f64,
     pub pixels: Pixels,
@@ -327,11 +330,16 @@ impl PhotoSet {
                 req.width as f64 * 72.0 / req.dpi as f64,
                 req.height as f64 * 72.0 / req.dpi as f64,
             );
-            let embedded = wrap::pdf_of_jpeg(&bytes, w_pt, h_pt).unwrap_or(bytes);
+            let jpeg = Bytes::new(bytes);
+            let embedded = match wrap::pdf_of_jpeg(&jpeg, w_pt, h_pt) {
+                Some(pdf) => Bytes::new(pdf),
+                None => jpeg.clone(),
+            };
             out.push((
                 *req,
                 Served {
-                    bytes: Bytes::new(embedded),
+                    bytes: embedded,
+                    jpeg,
                     ppi: req.dpi as f64 * plan.out.width as f64 / req.width as f64,
                     pixels: plan.out,
                 },
