@@ -4,7 +4,37 @@ mod common;
 use common::*;
 use folio::Options;
 
-const MARKUP: &str = r#"#read("x") $x$ *a* _b_ @c <d> [e] \"#;
+/// typst syntax, and the XML of the PowerPoint file's parts (`slides.pptx`).
+const MARKUP: &str = r#"#read("x") $x$ *a* _b_ @c <d> [e] </a:t>&<p:sp> ]]> \"#;
+
+/// Each slide's texts and notes in `slides.pptx`, as python-pptx reads them.
+fn pptx_texts(out: &std::path::Path) -> (String, String) {
+    let read = std::process::Command::new("python3")
+        .arg(repo().join("tests/pptx_read.py"))
+        .arg(out.join("slides.pptx"))
+        .output()
+        .unwrap();
+    assert!(
+        read.status.success(),
+        "{}",
+        String::from_utf8_lossy(&read.stderr)
+    );
+    let deck: serde_json::Value = serde_json::from_slice(&read.stdout).unwrap();
+    assert_eq!(deck["problems"], serde_json::json!([]));
+    let slides = deck["slides"].as_array().unwrap();
+    let texts = slides
+        .iter()
+        .flat_map(|s| s["shapes"].as_array().unwrap())
+        .map(|t| t.as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let notes = slides
+        .iter()
+        .map(|s| s["notes"].as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join("\n");
+    (texts, notes)
+}
 
 #[test]
 fn markup_characters_print_literally() {
@@ -51,6 +81,14 @@ fn markup_characters_print_literally() {
             assert!(text.contains(&want), "{pdf}: {want} not printed literally");
         }
     }
+    let (texts, _) = pptx_texts(&session.project.out);
+    for prefix in ["标题", "章节", "正文", "图注"] {
+        let want = format!("{prefix} {MARKUP}");
+        assert!(
+            texts.contains(&want),
+            "slides.pptx: {want} not written literally"
+        );
+    }
 }
 
 #[test]
@@ -96,11 +134,16 @@ fn file_names_and_notes_with_markup_are_only_data() {
         .iter()
         .filter_map(|p| p["note"].as_str())
         .collect();
+    let (_, pptx_notes) = pptx_texts(&session.project.out);
     for want in ["照片备注", "章节备注", "段落备注"] {
         let want = format!("{want} {MARKUP}");
         assert!(
             notes.contains(&want.as_str()),
             "{want} not in the notes: {notes:?}"
+        );
+        assert!(
+            pptx_notes.contains(&want),
+            "{want} not in slides.pptx's notes"
         );
     }
 }

@@ -9,51 +9,7 @@ use folio::render::frames::{page_size, text_boxes};
 fn long_text_and_many_photos_stay_inside_the_slides() {
     let dir = sample_project();
     let root = dir.path();
-    let long: String = "青年工作持续推进，成效显著。".repeat(215); // ~3,000 characters
-    let caption: String = "这是一段很长的图片说明文字，".repeat(15); // ~200 characters
-    let photos: Vec<String> = std::fs::read_dir(root.join("photos"))
-        .unwrap()
-        .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| n.ends_with(".jpg"))
-        .collect();
-    // 40 photos: copies of the samples under new names.
-    let mut names = Vec::new();
-    let mut captions = std::fs::read_to_string(root.join("photos/captions.yaml")).unwrap();
-    for i in 0..40 {
-        let name = format!("copy{i:02}.jpg");
-        std::fs::copy(
-            root.join("photos").join(&photos[i % photos.len()]),
-            root.join("photos").join(&name),
-        )
-        .unwrap();
-        let text = if i == 0 {
-            caption.clone()
-        } else {
-            format!("第{i}张照片")
-        };
-        captions.push_str(&format!("{name}:\n  caption: \"{text}\"\n"));
-        names.push(name);
-    }
-    std::fs::write(root.join("photos/captions.yaml"), captions).unwrap();
-    // A 200-character document title and a 150-character section title.
-    let doc = std::fs::read_to_string(root.join("content/document.yaml")).unwrap();
-    let long_title = "很长的标题文字".repeat(29);
-    let doc = doc.replacen(
-        "title: \"百年风华正青春 建功立业新征程\"",
-        &format!("title: \"{long_title}\""),
-        1,
-    );
-    std::fs::write(root.join("content/document.yaml"), doc).unwrap();
-    std::fs::write(
-        root.join("content/05-stress.yaml"),
-        format!(
-            "title: \"压力测试{}\"\nparagraphs:\n  - lead: 很长的段落。\n    text: \"{long}\"\n    slide: \"{long}\"\n    photos: [{}]\n",
-            "标题很长".repeat(36),
-            names.join(", ")
-        ),
-    )
-    .unwrap();
-
+    let (long, caption) = stress(root);
     let (_, outcome) = build(root, &only(folio::Kind::Slides));
     assert_ok(&outcome);
     let deck = &outcome.rendered[0].document;

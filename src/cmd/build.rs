@@ -70,7 +70,10 @@ pub fn run(args: Args) -> ExitCode {
     let main_pdfs: Vec<_> = outcome
         .rendered
         .iter()
-        .map(|r| session.path(r.kind.pdf()))
+        .map(|r| match opts.pptx_only {
+            true => session.path(folio::products::OutFile::SlidesPptx),
+            false => session.path(r.kind.pdf()),
+        })
         .collect();
     for (r, path) in outcome.rendered.iter().zip(&main_pdfs) {
         let state = if outcome.written.contains(path) {
