@@ -82,7 +82,14 @@ fn before(needle: &str) -> impl Fn(&str, usize) -> String {
 
 /// Edit-to-PDF: edit `file`, re-render in a live session and write the `pdfs` PDFs the edit
 /// changes.
-fn edit_latency(root: &Path, file: &Path, edit: Edit, pdfs: usize, runs: usize) -> Duration {
+/// Returns the median time to the files, and the median time spent making `slides.pptx`.
+fn edit_latency(
+    root: &Path,
+    file: &Path,
+    edit: Edit,
+    pdfs: usize,
+    runs: usize,
+) -> (Duration, Duration) {
     let session = Session::new(Project::open(root, None).unwrap());
     // As `folio watch` runs it.
     let opts = Options {
@@ -92,6 +99,7 @@ fn edit_latency(root: &Path, file: &Path, edit: Edit, pdfs: usize, runs: usize) 
     assert!(!session.run(&opts).report.has_errors());
     let original = std::fs::read_to_string(file).unwrap();
     let mut times = Vec::new();
+    let mut pptx = Vec::new();
     for i in 0..runs {
         // FOLIO_BENCH_PAUSE_MS spaces the edits as a person saving would.
         if let Some(pause) = std::env::var("FOLIO_BENCH_PAUSE_MS")
@@ -111,6 +119,7 @@ fn edit_latency(root: &Path, file: &Path, edit: Edit, pdfs: usize, runs: usize) 
         let start = Instant::now();
         let outcome = session.run(&opts);
         times.push(start.elapsed());
+        pptx.push(outcome.timings.pptx);
         if let Some(path) = trace {
             typst_timing::disable();
             let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
@@ -141,7 +150,7 @@ fn edit_latency(root: &Path, file: &Path, edit: Edit, pdfs: usize, runs: usize) 
         );
     }
     std::fs::write(file, original).unwrap();
-    median(times)
+    (median(times), median(pptx))
 }
 
 /// Where a span of a layout file points, for the trace. Each layout is read and parsed once.
@@ -220,12 +229,16 @@ fn scale_project(root: &Path) {
 /// `end` (only the brochure shows it).
 fn edits(name: &str, root: &Path, file: &str, lead: &str, end: &str, runs: usize) {
     let file = root.join(file);
-    let t = edit_latency(root, &file, &after(lead), 2, runs);
+    let (t, pptx) = edit_latency(root, &file, &after(lead), 2, runs);
     println!(
         "{name:7} edit-to-PDF, a lead-in (both PDFs):       {}",
         ms(t)
     );
-    let t = edit_latency(root, &file, &before(end), 1, runs);
+    println!(
+        "{name:7}   of which slides.pptx:                  {}",
+        ms(pptx)
+    );
+    let (t, _) = edit_latency(root, &file, &before(end), 1, runs);
     println!(
         "{name:7} edit-to-PDF, a paragraph's end (brochure): {}",
         ms(t)

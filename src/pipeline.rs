@@ -70,6 +70,8 @@ pub struct Timings {
     pub check: Duration,
     pub render: Duration,
     pub write: Duration,
+    /// Of `write`, the time spent making `slides.pptx` (zero when it was not made).
+    pub pptx: Duration,
 }
 
 /// The content, checked and ready to render.
@@ -355,6 +357,7 @@ impl Session {
                 let mut files = Vec::new();
                 let notes = crate::notes::per_page(&out.document);
                 if finishing.pptx {
+                    let started = Instant::now();
                     let date = print::pdfx::build_date(|| self.sources_changed(doc))
                         .format(&time::format_description::well_known::Rfc3339)
                         .unwrap_or_default();
@@ -364,6 +367,7 @@ impl Session {
                             "slides.pptx could not be written: {e}"
                         ))),
                     }
+                    outcome.timings.pptx = started.elapsed();
                 }
                 if finishing.deck_pdf {
                     files.push(file(OutFile::Slides, pdf));
