@@ -138,6 +138,11 @@ const PLACES: &[(&str, &str, &str)] = &[
         "cmyk_intent",
         "setting: how photos become CMYK (tests/pdfx.rs)",
     ),
+    (
+        "settings",
+        "pptx",
+        "setting: the deck also as slides.pptx (tests/pptx.rs)",
+    ),
     ("settings", "colors", "setting"),
     ("settings", "logo", "setting: an image on the title slide"),
     ("settings", "fonts", "setting"),
