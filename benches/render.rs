@@ -94,6 +94,7 @@ fn edit_latency(
     // As `folio watch` runs it.
     let opts = Options {
         no_sync: true,
+        no_handout: true,
         ..Default::default()
     };
     assert!(!session.run(&opts).report.has_errors());

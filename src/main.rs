@@ -55,6 +55,8 @@ pub enum Only {
     Slides,
     /// Of the deck, only slides.pptx.
     Pptx,
+    /// Of the deck, only handout.pdf.
+    Handout,
 }
 
 /// Project folder argument shared by the subcommands.
@@ -71,12 +73,15 @@ pub struct OutputArgs {
     /// Output folder (default: PROJECT/out).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Render only one of the two outputs (or, of the deck, only its .pptx).
+    /// Render only one of the two outputs (or, of the deck, only its .pptx or its handout).
     #[arg(long, value_enum)]
     pub only: Option<Only>,
     /// Do not write out/slides.pptx (overrides settings.pptx).
     #[arg(long)]
     pub no_pptx: bool,
+    /// Do not write out/handout.pdf (overrides settings.handout).
+    #[arg(long)]
+    pub no_handout: bool,
 }
 
 fn main() -> ExitCode {

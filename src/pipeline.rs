@@ -37,8 +37,10 @@ pub struct Options {
     pub cmyk_photos: bool,
     /// No `slides.pptx` (overrides `settings.pptx`).
     pub no_pptx: bool,
-    /// Of the deck, only `slides.pptx` (`--only pptx`; `only` is then the deck).
-    pub pptx_only: bool,
+    /// No `handout.pdf` (overrides `settings.handout`).
+    pub no_handout: bool,
+    /// Of the deck's files, only this one (`--only pptx|handout`; `only` is then the deck).
+    pub only_file: Option<OutFile>,
 }
 
 /// Told how photo preparation goes (a progress bar, or log lines).
@@ -70,8 +72,10 @@ pub struct Timings {
     pub check: Duration,
     pub render: Duration,
     pub write: Duration,
-    /// Of `write`, the time spent making `slides.pptx` (zero when it was not made).
+    /// Of `write`, the time spent making `slides.pptx` and `handout.pdf` (zero when they
+    /// were not made).
     pub pptx: Duration,
+    pub handout: Duration,
 }
 
 /// The content, checked and ready to render.
@@ -129,8 +133,15 @@ impl Session {
             impose: opts.impose,
             geometry: self.geometry(&checked.doc, opts),
             pdfx: (settings.pdfx && !opts.no_pdfx).then(|| settings.output_profile.key()),
-            deck_pdf: !opts.pptx_only,
-            pptx: opts.pptx_only || (settings.pptx && !opts.no_pptx),
+            deck_pdf: opts.only_file.is_none(),
+            pptx: match opts.only_file {
+                Some(f) => f == OutFile::SlidesPptx,
+                None => settings.pptx && !opts.no_pptx,
+            },
+            handout: match opts.only_file {
+                Some(f) => f == OutFile::Handout,
+                None => settings.handout && !opts.no_handout,
+            },
         };
         if finishing.pdfx.is_some() {
             // The profile's compression is needed only when the brochure is finished: do it
@@ -368,6 +379,15 @@ impl Session {
                         ))),
                     }
                     outcome.timings.pptx = started.elapsed();
+                }
+                if finishing.handout {
+                    let started = Instant::now();
+                    let data = data::handout(&self.renderer.data(Kind::Slides), &notes);
+                    match self.renderer.handout(data, pdf.clone()) {
+                        Ok(bytes) => files.push(file(OutFile::Handout, bytes)),
+                        Err(errors) => report.diagnostics.extend(errors),
+                    }
+                    outcome.timings.handout = started.elapsed();
                 }
                 if finishing.deck_pdf {
                     files.push(file(OutFile::Slides, pdf));

@@ -75,6 +75,8 @@ pub enum OutFile {
     SlidesNotes,
     /// The deck as an editable PowerPoint file.
     SlidesPptx,
+    /// Three slides to an A4 page with their notes, for the audience.
+    Handout,
 }
 
 impl OutFile {
@@ -85,6 +87,7 @@ impl OutFile {
             OutFile::Slides => "slides.pdf",
             OutFile::SlidesNotes => "slides.pdfpc",
             OutFile::SlidesPptx => "slides.pptx",
+            OutFile::Handout => "handout.pdf",
         }
     }
 
@@ -92,7 +95,9 @@ impl OutFile {
     pub fn kind(self) -> Kind {
         match self {
             OutFile::Brochure | OutFile::BrochureImposed => Kind::Brochure,
-            OutFile::Slides | OutFile::SlidesNotes | OutFile::SlidesPptx => Kind::Slides,
+            OutFile::Slides | OutFile::SlidesNotes | OutFile::SlidesPptx | OutFile::Handout => {
+                Kind::Slides
+            }
         }
     }
 }

@@ -17,9 +17,10 @@ pub struct Finishing {
     pub geometry: Geometry,
     /// PDF/X-4 for this output profile (its hash), or a plain PDF.
     pub pdfx: Option<blake3::Hash>,
-    /// Which of the deck's files are made: the PDF (with its notes) and the `.pptx`.
+    /// Which of the deck's files are made: the PDF (with its notes), the `.pptx`, the handout.
     pub deck_pdf: bool,
     pub pptx: bool,
+    pub handout: bool,
 }
 
 /// A file's size and modification time, to notice a file changed or deleted by someone else.

@@ -70,39 +70,6 @@ fn libreoffice_pdf(pptx: &Path, dir: &Path) -> PathBuf {
     pdf
 }
 
-/// The sample with speaker notes on the document, a section, a paragraph and a photo.
-fn sample_with_notes() -> tempfile::TempDir {
-    let dir = sample_project();
-    let root = dir.path();
-    let edit = |file: &str, from: &str, to: &str| {
-        let path = root.join(file);
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.contains(from), "{file} has no {from}");
-        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
-    };
-    edit(
-        "content/document.yaml",
-        "\nintro:",
-        "\nnotes: \"开场：问候来宾，说明汇报的四个部分。\"\nintro:",
-    );
-    edit(
-        "content/01-leadership.yaml",
-        "\nparagraphs:",
-        "\nnotes: |\n  第一部分的要点：思想引领。\n  第二行提示。\nparagraphs:",
-    );
-    edit(
-        "content/02-organisation.yaml",
-        "    text:",
-        "    notes: \"强调 58026 这个数字。\"\n    text:",
-    );
-    edit(
-        "photos/captions.yaml",
-        "  caption: \"“创青春”第六届太原青年创业创新大赛\"",
-        "  caption: \"“创青春”第六届太原青年创业创新大赛\"\n  notes: \"介绍大赛的获奖项目。\"",
-    );
-    dir
-}
-
 #[test]
 fn the_pptx_has_the_pdf_decks_slides_text_and_notes() {
     let dir = sample_with_notes();
@@ -321,7 +288,7 @@ fn a_setting_turns_it_off_and_only_pptx_writes_only_it() {
     let (session, outcome) = build(
         root,
         &Options {
-            pptx_only: true,
+            only_file: Some(folio::products::OutFile::SlidesPptx),
             only: Some(folio::Kind::Slides),
             ..Default::default()
         },

@@ -177,8 +177,10 @@ fn only_outputs_whose_pages_changed_are_exported_and_written_again() {
             vec![],
             vec![
                 "brochure.pdf".into(),
+                "handout.pdf".into(),
                 "slides.pdf".into(),
-                "slides.pdfpc".into()
+                "slides.pdfpc".into(),
+                "slides.pptx".into()
             ]
         )
     );

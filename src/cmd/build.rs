@@ -54,7 +54,8 @@ pub fn run(args: Args) -> ExitCode {
         output_profile: args.output_profile,
         cmyk_photos: args.cmyk_photos,
         no_pptx: args.output.no_pptx,
-        pptx_only: matches!(args.output.only, Some(crate::Only::Pptx)),
+        no_handout: args.output.no_handout,
+        only_file: super::only_file(args.output.only),
     };
     let started = std::time::Instant::now();
     let outcome = session.run(&opts);
@@ -70,10 +71,7 @@ pub fn run(args: Args) -> ExitCode {
     let main_pdfs: Vec<_> = outcome
         .rendered
         .iter()
-        .map(|r| match opts.pptx_only {
-            true => session.path(folio::products::OutFile::SlidesPptx),
-            false => session.path(r.kind.pdf()),
-        })
+        .map(|r| session.path(opts.only_file.unwrap_or(r.kind.pdf())))
         .collect();
     for (r, path) in outcome.rendered.iter().zip(&main_pdfs) {
         let state = if outcome.written.contains(path) {
@@ -81,10 +79,14 @@ pub fn run(args: Args) -> ExitCode {
         } else {
             "unchanged"
         };
+        let pages = match opts.only_file {
+            // The file is not the laid-out output itself (a pptx, the handout).
+            Some(_) => String::new(),
+            None => format!(" ({} pages)", r.document.pages().len()),
+        };
         eprintln!(
-            "{state} {} ({} pages)",
-            session.project.display_path(path).display(),
-            r.document.pages().len()
+            "{state} {}{pages}",
+            session.project.display_path(path).display()
         );
     }
     // The other files (notes, imposed sheets): named when written.

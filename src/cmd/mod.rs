@@ -17,8 +17,18 @@ use std::sync::Arc;
 pub fn kind(only: Option<crate::Only>) -> Option<Kind> {
     only.map(|o| match o {
         crate::Only::Brochure => Kind::Brochure,
-        crate::Only::Slides | crate::Only::Pptx => Kind::Slides,
+        crate::Only::Slides | crate::Only::Pptx | crate::Only::Handout => Kind::Slides,
     })
+}
+
+/// The one file of the deck `--only` asks for, if it names one.
+pub fn only_file(only: Option<crate::Only>) -> Option<folio::products::OutFile> {
+    use folio::products::OutFile;
+    match only? {
+        crate::Only::Pptx => Some(OutFile::SlidesPptx),
+        crate::Only::Handout => Some(OutFile::Handout),
+        _ => None,
+    }
 }
 
 /// Opens the project or prints why not.

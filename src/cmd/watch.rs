@@ -32,7 +32,10 @@ pub fn run(args: Args) -> ExitCode {
     let opts = Options {
         only: super::kind(args.output.only),
         no_pptx: args.output.no_pptx,
-        pptx_only: matches!(args.output.only, Some(crate::Only::Pptx)),
+        // The handout is for the day of the meeting, and places every slide again (about 60 ms
+        // for the sample): `folio build` writes it, the edit loop does not.
+        no_handout: true,
+        only_file: super::only_file(args.output.only),
         no_sync: true,
         ..Default::default()
     };

@@ -56,6 +56,8 @@ pub struct Settings {
     pub cmyk_perceptual: bool,
     /// The deck also as `slides.pptx`.
     pub pptx: bool,
+    /// The deck also as `handout.pdf`.
+    pub handout: bool,
 }
 
 #[derive(Debug, Clone, Default)]

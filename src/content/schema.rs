@@ -76,6 +76,9 @@ pub struct Settings {
     /// The deck also as an editable PowerPoint file (`slides.pptx`).
     #[serde(default = "default_true")]
     pub pptx: bool,
+    /// A handout of the deck (`handout.pdf`): three slides to a page with their notes.
+    #[serde(default = "default_true")]
+    pub handout: bool,
 }
 
 impl Default for Settings {
@@ -93,6 +96,7 @@ impl Default for Settings {
             cmyk_photos: false,
             cmyk_intent: None,
             pptx: true,
+            handout: true,
         }
     }
 }

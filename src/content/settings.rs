@@ -148,6 +148,7 @@ impl Resolver<'_> {
                 cmyk_photos: s.cmyk_photos,
                 cmyk_perceptual: self.cmyk_intent(s.cmyk_intent.as_ref(), file),
                 pptx: s.pptx,
+                handout: s.handout,
             },
             logo,
         )

@@ -21,12 +21,17 @@ use typst::foundations::Smart;
 use typst_layout::PagedDocument;
 use world::FolioWorld;
 
+/// The layout of the handout (`out/handout.pdf`).
+pub const HANDOUT_LAYOUT: &str = "handout.typ";
+
 /// How many times a compile may be repeated to fill in photos it asked for.
 const MAX_PASSES: usize = 3;
 
 pub struct Renderer {
     brochure: FolioWorld,
     slides: FolioWorld,
+    /// The handout places the deck's pages; it is compiled after the deck.
+    handout: FolioWorld,
 }
 
 /// One rendered output.
@@ -49,7 +54,8 @@ impl Renderer {
     pub fn new(fonts: Arc<Fonts>, layouts: &[PathBuf]) -> Renderer {
         Renderer {
             brochure: FolioWorld::new(fonts.clone(), layouts.to_vec(), Kind::Brochure.layout()),
-            slides: FolioWorld::new(fonts, layouts.to_vec(), Kind::Slides.layout()),
+            slides: FolioWorld::new(fonts.clone(), layouts.to_vec(), Kind::Slides.layout()),
+            handout: FolioWorld::new(fonts, layouts.to_vec(), HANDOUT_LAYOUT),
         }
     }
 
@@ -131,6 +137,31 @@ impl Renderer {
             hash,
             unchanged,
         })
+    }
+
+    /// The data the last compile of `kind` read.
+    pub fn data(&self, kind: Kind) -> typst::foundations::Bytes {
+        self.world(kind).data()
+    }
+
+    /// The handout (`handout.typ`): `data` is its JSON (the deck's meta and theme, and each
+    /// slide's notes), `deck` the deck's PDF whose pages it places.
+    pub fn handout(&self, data: Vec<u8>, deck: Vec<u8>) -> Result<Vec<u8>, Vec<Diagnostic>> {
+        let world = &self.handout;
+        world.update(data, Arc::new(PhotoSet::empty()), None);
+        world.set_deck(Some(typst::foundations::Bytes::new(deck)));
+        world.begin();
+        let warned = typst::compile::<PagedDocument>(world);
+        let document = warned.output.map_err(|e| self.convert(world, &e))?;
+        let options = typst_pdf::PdfOptions {
+            ident: Smart::Custom("folio-handout".into()),
+            tagged: true,
+            ..Default::default()
+        };
+        let pdf = typst_pdf::pdf(&document, &options).map_err(|e| self.convert(world, &e));
+        // The deck's bytes are not needed between builds.
+        world.set_deck(None);
+        pdf
     }
 
     /// typst's diagnostics, pointed at the layout file and line.

@@ -18,6 +18,8 @@ use typst::{Library, LibraryExt, World};
 
 /// The virtual path of the content data every layout reads with `json("/data.json")`.
 pub const DATA_PATH: &str = "/data.json";
+/// Where the handout's layout finds the deck's PDF.
+pub const DECK_PATH: &str = "/folio/slides.pdf";
 
 pub struct FolioWorld {
     library: LazyHash<Library>,
@@ -28,6 +30,8 @@ pub struct FolioWorld {
     data: RwLock<Bytes>,
     photos: RwLock<Arc<PhotoSet>>,
     logo: RwLock<Option<Bytes>>,
+    /// The deck's PDF, for the handout's layout (`DECK_PATH`).
+    deck: RwLock<Option<Bytes>>,
     /// The theme other than `default` the settings name.
     theme: RwLock<Option<String>>,
     /// Photo requests of the current compile, and those not prepared yet.
@@ -61,6 +65,7 @@ impl FolioWorld {
             data: RwLock::new(Bytes::new(Vec::new())),
             photos: RwLock::new(Arc::new(PhotoSet::empty())),
             logo: RwLock::new(None),
+            deck: RwLock::new(None),
             theme: RwLock::new(None),
             requests: Mutex::new(BTreeSet::new()),
             missing: Mutex::new(BTreeSet::new()),
@@ -75,6 +80,16 @@ impl FolioWorld {
         for slot in self.sources.lock().values_mut() {
             slot.fresh = false;
         }
+    }
+
+    /// The data of the current compile.
+    pub fn data(&self) -> Bytes {
+        self.data.read().clone()
+    }
+
+    /// The deck's PDF the handout places its pages from.
+    pub fn set_deck(&self, pdf: Option<Bytes>) {
+        *self.deck.write() = pdf;
     }
 
     /// The theme layouts import as `theme.typ`: `default`, or `theme-NAME.typ` for NAME.
@@ -209,6 +224,13 @@ impl World for FolioWorld {
                     PhotoSet::placeholder(&req)
                 }
             });
+        }
+        if vpath == DECK_PATH {
+            return self
+                .deck
+                .read()
+                .clone()
+                .ok_or_else(|| FileError::NotFound(PathBuf::from(vpath)));
         }
         if vpath == super::data::LOGO_PATH {
             return self

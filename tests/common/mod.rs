@@ -225,3 +225,36 @@ pub fn stress(root: &Path) -> (String, String) {
 
     (long, caption)
 }
+
+/// The sample with speaker notes on the document, a section, a paragraph and a photo.
+pub fn sample_with_notes() -> tempfile::TempDir {
+    let dir = sample_project();
+    let root = dir.path();
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = root.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file} has no {from}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    edit(
+        "content/document.yaml",
+        "\nintro:",
+        "\nnotes: \"开场：问候来宾，说明汇报的四个部分。\"\nintro:",
+    );
+    edit(
+        "content/01-leadership.yaml",
+        "\nparagraphs:",
+        "\nnotes: |\n  第一部分的要点：思想引领。\n  第二行提示。\nparagraphs:",
+    );
+    edit(
+        "content/02-organisation.yaml",
+        "    text:",
+        "    notes: \"强调 58026 这个数字。\"\n    text:",
+    );
+    edit(
+        "photos/captions.yaml",
+        "  caption: \"“创青春”第六届太原青年创业创新大赛\"",
+        "  caption: \"“创青春”第六届太原青年创业创新大赛\"\n  notes: \"介绍大赛的获奖项目。\"",
+    );
+    dir
+}
