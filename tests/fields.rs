@@ -143,6 +143,11 @@ const PLACES: &[(&str, &str, &str)] = &[
         "pptx",
         "setting: the deck also as slides.pptx (tests/pptx.rs)",
     ),
+    (
+        "settings",
+        "handout",
+        "setting: the deck also as handout.pdf (tests/handout.rs)",
+    ),
     ("settings", "colors", "setting"),
     ("settings", "logo", "setting: an image on the title slide"),
     ("settings", "fonts", "setting"),
