@@ -9,7 +9,7 @@ use folio::render::frames::{page_size, text_boxes};
 fn long_text_and_many_photos_stay_inside_the_slides() {
     let dir = sample_project();
     let root = dir.path();
-    let (long, caption) = stress(root);
+    let (_, caption) = stress(root);
     let (_, outcome) = build(root, &only(folio::Kind::Slides));
     assert_ok(&outcome);
     let deck = &outcome.rendered[0].document;

@@ -529,10 +529,10 @@ fn rel_kind(name: &str) -> String {
     format!("{REL}{name}")
 }
 
-fn rels(
-    render: &dyn Fn(&str, minijinja::Value) -> Result<Vec<u8>, String>,
-    list: Vec<Rel>,
-) -> Result<Vec<u8>, String> {
+/// Renders a template with its values.
+type Render<'a> = &'a dyn Fn(&str, minijinja::Value) -> Result<Vec<u8>, String>;
+
+fn rels(render: Render, list: Vec<Rel>) -> Result<Vec<u8>, String> {
     render("rels.xml", context! { rels => v(list) })
 }
 

@@ -294,6 +294,19 @@ pub fn first_sentences(text: &str, min_chars: usize) -> String {
     out.trim().to_string()
 }
 
+/// The handout's data (`handout.typ`): the deck's `meta` and `theme` (from the deck's data)
+/// and each slide's speaker notes.
+pub fn handout(deck_data: &[u8], notes: &[String]) -> Vec<u8> {
+    let deck: serde_json::Value = serde_json::from_slice(deck_data).unwrap_or_default();
+    let out = serde_json::json!({
+        "version": deck["version"],
+        "meta": deck["meta"],
+        "theme": deck["theme"],
+        "notes": notes,
+    });
+    serde_json::to_vec(&out).expect("JSON of plain values")
+}
+
 #[cfg(test)]
 mod tests {
     use super::first_sentences;
@@ -306,17 +319,4 @@ mod tests {
         let long = "短。".repeat(3) + &"长".repeat(50) + "。";
         assert_eq!(first_sentences(&long, 10), "短。短。短。");
     }
-}
-
-/// The handout's data (`handout.typ`): the deck's `meta` and `theme` (from the deck's data)
-/// and each slide's speaker notes.
-pub fn handout(deck_data: &[u8], notes: &[String]) -> Vec<u8> {
-    let deck: serde_json::Value = serde_json::from_slice(deck_data).unwrap_or_default();
-    let out = serde_json::json!({
-        "version": deck["version"],
-        "meta": deck["meta"],
-        "theme": deck["theme"],
-        "notes": notes,
-    });
-    serde_json::to_vec(&out).expect("JSON of plain values")
 }
