@@ -20,7 +20,8 @@ pub fn pptx(
     notes: &[String],
     date: String,
 ) -> Result<Vec<u8>, String> {
-    let read = read::deck(deck, photos, notes);
+    let caption = |id: usize| doc.photos.get(id).and_then(|p| p.caption.clone());
+    let read = read::deck(deck, photos, notes, &caption);
     let rgb = |c: [f64; 4]| {
         let [c, m, y, k] = c.map(|v| (v / 100.0).clamp(0.0, 1.0));
         // The same conversion typst's PDF viewers make of the deck's CMYK colours.

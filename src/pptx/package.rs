@@ -568,7 +568,11 @@ fn slide_parts(slide: &Slide, accent: Rgb) -> SlideParts {
                 fill: hex(*fill),
                 ..placed(id, at)
             },
-            Shape::Picture { at, media: m } => {
+            Shape::Picture {
+                at,
+                media: m,
+                descr,
+            } => {
                 if !media.contains(m) {
                     media.push(*m);
                 }
@@ -576,6 +580,7 @@ fn slide_parts(slide: &Slide, accent: Rgb) -> SlideParts {
                     kind: "picture",
                     name: format!("Picture {id}"),
                     rel: format!("rIdm{m}"),
+                    descr: xml_text(descr),
                     ph: take(&|p| matches!(p, Ph::Picture(_))).map(Ph::view),
                     ..placed(id, at)
                 }

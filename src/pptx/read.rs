@@ -55,7 +55,12 @@ pub struct Slide {
 #[derive(Debug, Clone)]
 pub enum Shape {
     Rect { at: Rect, fill: Rgb },
-    Picture { at: Rect, media: usize },
+    /// `descr` is the picture's alternative text (its caption).
+    Picture {
+        at: Rect,
+        media: usize,
+        descr: String,
+    },
     Text(TextShape),
 }
 
@@ -128,8 +133,14 @@ struct Block {
     done: usize,
 }
 
-/// Reads every page of the deck. Photos come from `photos` as the JPEGs prepared for the deck.
-pub fn deck(doc: &PagedDocument, photos: &PhotoSet, notes: &[String]) -> Deck {
+/// Reads every page of the deck. Photos come from `photos` as the JPEGs prepared for the deck;
+/// `caption` gives a photo's caption (by its id), for the picture's alternative text.
+pub fn deck(
+    doc: &PagedDocument,
+    photos: &PhotoSet,
+    notes: &[String],
+    caption: &dyn Fn(usize) -> Option<String>,
+) -> Deck {
     let mut markers: Vec<Option<Dict>> = vec![None; doc.pages().len()];
     for (page, value) in slide_metadata(doc) {
         if let Value::Dict(d) = value
@@ -195,7 +206,14 @@ pub fn deck(doc: &PagedDocument, photos: &PhotoSet, notes: &[String]) -> Deck {
                             deck.media.push(m);
                             deck.media.len() - 1
                         });
-                        shapes.push(Shape::Picture { at: *at, media: n });
+                        let descr = request
+                            .and_then(|r| caption(r.photo))
+                            .unwrap_or_default();
+                        shapes.push(Shape::Picture {
+                            at: *at,
+                            media: n,
+                            descr,
+                        });
                     }
                 }
                 Item::Text(run) => match owner.get(&k) {
