@@ -85,6 +85,16 @@ struct Checked {
     logo: Option<Vec<u8>>,
 }
 
+/// One output's files, finished in memory, and what finishing reported.
+#[derive(Default)]
+struct Finished {
+    files: Vec<File>,
+    diagnostics: Vec<Diagnostic>,
+    /// Time spent making `slides.pptx` and `handout.pdf`.
+    pptx: Duration,
+    handout: Duration,
+}
+
 /// One file of an output, post-processed in memory and waiting to be written.
 struct File {
     of: OutFile,
@@ -159,10 +169,25 @@ impl Session {
 
         let write_start = Instant::now();
         // Post-process everything in memory first: a failure here must not leave half the set.
-        let files: Vec<File> = Kind::ALL
-            .iter()
-            .flat_map(|&kind| self.finish(kind, &checked, finishing, &mut outcome))
-            .collect();
+        // The two outputs are finished side by side (the brochure's PDF/X update, the deck's
+        // pptx), each from its own rendered output.
+        let mut rendered = std::mem::take(&mut outcome.rendered);
+        let finished: Vec<Finished> = {
+            use rayon::prelude::*;
+            rendered
+                .par_iter_mut()
+                .filter(|r| !r.unchanged)
+                .map(|r| self.finish(r, &checked, finishing))
+                .collect()
+        };
+        outcome.rendered = rendered;
+        let mut files: Vec<File> = Vec::new();
+        for f in finished {
+            files.extend(f.files);
+            outcome.report.diagnostics.extend(f.diagnostics);
+            outcome.timings.pptx += f.pptx;
+            outcome.timings.handout += f.handout;
+        }
         if !opts.dry_run && !outcome.report.has_errors() {
             self.write(&files, opts, &mut outcome);
             self.remember(&files, finishing, &outcome);
@@ -308,29 +333,17 @@ impl Session {
 
     /// The files of one output, post-processed in memory. The PDF moves out of the rendered
     /// output rather than being copied: at scale it is ~150 MB.
-    fn finish(
-        &self,
-        kind: Kind,
-        checked: &Checked,
-        finishing: Finishing,
-        outcome: &mut Outcome,
-    ) -> Vec<File> {
+    fn finish(&self, out: &mut Rendered, checked: &Checked, finishing: Finishing) -> Finished {
         let doc = &checked.doc;
-        let Some(out) = outcome
-            .rendered
-            .iter_mut()
-            .find(|r| r.kind == kind && !r.unchanged)
-        else {
-            return Vec::new();
-        };
         let pdf = std::mem::take(&mut out.pdf);
+        let mut done = Finished::default();
         let file = |of: OutFile, bytes: Vec<u8>| File {
             of,
             path: self.path(of),
             bytes,
         };
-        let report = &mut outcome.report;
-        match kind {
+        let report = &mut done.diagnostics;
+        done.files = match out.kind {
             Kind::Brochure => {
                 let geometry = finishing.geometry;
                 let identity = format!("{}\n{}\nbrochure", doc.title, doc.organisation);
@@ -351,7 +364,7 @@ impl Session {
                     Ok(pdf) => pdf,
                     Err(e) => {
                         report.push(Diagnostic::error(format!("print finishing failed: {e}")));
-                        return Vec::new();
+                        return done;
                     }
                 };
                 let mut files = Vec::new();
@@ -378,16 +391,16 @@ impl Session {
                             "slides.pptx could not be written: {e}"
                         ))),
                     }
-                    outcome.timings.pptx = started.elapsed();
+                    done.pptx = started.elapsed();
                 }
                 if finishing.handout {
                     let started = Instant::now();
                     let data = data::handout(&self.renderer.data(Kind::Slides), &notes);
                     match self.renderer.handout(data, pdf.clone()) {
                         Ok(bytes) => files.push(file(OutFile::Handout, bytes)),
-                        Err(errors) => report.diagnostics.extend(errors),
+                        Err(errors) => report.extend(errors),
                     }
-                    outcome.timings.handout = started.elapsed();
+                    done.handout = started.elapsed();
                 }
                 if finishing.deck_pdf {
                     files.push(file(OutFile::Slides, pdf));
@@ -395,7 +408,8 @@ impl Session {
                 }
                 files
             }
-        }
+        };
+        done
     }
 
     /// Writes the files that changed, in parallel, each through a temporary file and a rename.

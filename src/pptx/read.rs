@@ -54,7 +54,10 @@ pub struct Slide {
 
 #[derive(Debug, Clone)]
 pub enum Shape {
-    Rect { at: Rect, fill: Rgb },
+    Rect {
+        at: Rect,
+        fill: Rgb,
+    },
     /// `descr` is the picture's alternative text (its caption).
     Picture {
         at: Rect,
@@ -206,9 +209,7 @@ pub fn deck(
                             deck.media.push(m);
                             deck.media.len() - 1
                         });
-                        let descr = request
-                            .and_then(|r| caption(r.photo))
-                            .unwrap_or_default();
+                        let descr = request.and_then(|r| caption(r.photo)).unwrap_or_default();
                         shapes.push(Shape::Picture {
                             at: *at,
                             media: n,
