@@ -11,7 +11,7 @@ use crate::print::{self, Geometry};
 use crate::products::{Kind, OutFile};
 use crate::project::Project;
 use crate::render::data::{self, FontChains};
-use crate::render::{Rendered, Renderer, inspect};
+use crate::render::{Job, Rendered, Renderer, inspect};
 use crate::unchanged::{self, Finishing};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -265,38 +265,36 @@ impl Session {
         };
         let step: &(dyn Fn(photos::PhotoProgress) + Sync) = &*self.progress;
         self.renderer.set_theme(&c.doc.settings.theme);
+        let jobs: Vec<Job> = kinds
+            .iter()
+            .map(|&kind| Job {
+                kind,
+                data: data::build(&inputs, kind),
+                unless_unchanged: (!opts.dry_run)
+                    .then(|| self.written.still_written(kind, &finishing))
+                    .flatten(),
+            })
+            .collect();
+        let rendered = self
+            .renderer
+            .render_all(jobs, c.photos.clone(), c.logo.clone(), step);
         type Inspected = Result<(Rendered, Vec<inspect::Finding>), Vec<Diagnostic>>;
-        let results: Vec<Inspected> = std::thread::scope(|s| {
-            let handles: Vec<_> = kinds
-                .iter()
-                .map(|&kind| {
-                    let data = data::build(&inputs, kind);
-                    let (photos, logo) = (c.photos.clone(), c.logo.clone());
-                    let unless = (!opts.dry_run)
-                        .then(|| self.written.still_written(kind, &finishing))
-                        .flatten();
+        let results: Vec<Inspected> = {
+            use rayon::prelude::*;
+            rendered
+                .into_par_iter()
+                .map(|r| {
+                    let r = r?;
                     // Text wholly beyond the bleed (a printer's slug line) is not checked.
-                    let bleed_pt = match kind {
+                    let bleed_pt = match r.kind {
                         Kind::Brochure => geometry.bleed * print::MM,
                         Kind::Slides => 0.0,
                     };
-                    s.spawn(move || {
-                        let r = self
-                            .renderer
-                            .render(kind, data, photos, logo, unless, step)?;
-                        let findings = inspect::inspect(&r.document, bleed_pt);
-                        Ok((r, findings))
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|_| Err(vec![Diagnostic::error("the renderer crashed")]))
+                    let findings = inspect::inspect(&r.document, bleed_pt);
+                    Ok((r, findings))
                 })
                 .collect()
-        });
+        };
         self.renderer.evict();
         for r in results {
             match r {

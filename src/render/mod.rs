@@ -10,7 +10,7 @@ pub mod world;
 
 use crate::diag::Diagnostic;
 use crate::fonts::Fonts;
-use crate::photos::PhotoSet;
+use crate::photos::{PhotoSet, Request};
 use crate::products::Kind;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -32,6 +32,13 @@ pub struct Renderer {
     slides: FolioWorld,
     /// The handout places the deck's pages; it is compiled after the deck.
     handout: FolioWorld,
+}
+
+/// An output to render: its layout's data, and the hash of the pages already written for it.
+pub struct Job {
+    pub kind: Kind,
+    pub data: Vec<u8>,
+    pub unless_unchanged: Option<u128>,
 }
 
 /// One rendered output.
@@ -66,48 +73,132 @@ impl Renderer {
         }
     }
 
-    /// Compiles `data` with the layout for `kind` and exports a PDF, unless the pages hash to
-    /// `unless_unchanged` (the hash of pages already written).
-    pub fn render(
+    /// Renders the outputs of `jobs` side by side, each exported as a PDF unless its pages hash
+    /// to the job's `unless_unchanged`. A first compile of each asks for the photos it places
+    /// (placeholders stand in); the photos all outputs asked for are prepared together, so a
+    /// photo is decoded once for every size any output needs, and the outputs compile again.
+    pub fn render_all(
         &self,
-        kind: Kind,
-        data: Vec<u8>,
+        jobs: Vec<Job>,
         photos: Arc<PhotoSet>,
         logo: Option<Vec<u8>>,
-        unless_unchanged: Option<u128>,
         progress: &(dyn Fn(crate::photos::PhotoProgress) + Sync),
-    ) -> Result<Rendered, Vec<Diagnostic>> {
-        let world = self.world(kind);
+    ) -> Vec<Result<Rendered, Vec<Diagnostic>>> {
         let start = std::time::Instant::now();
-        world.update(data, photos.clone(), logo);
-        let mut pass = 0;
-        let (document, typst_warnings) = loop {
-            pass += 1;
-            world.begin();
-            let warned = typst::compile::<PagedDocument>(world);
-            let missing = world.take_missing();
-            match warned.output {
-                Err(errors) => return Err(self.convert(world, &errors)),
-                Ok(doc) if missing.is_empty() || pass == MAX_PASSES => {
-                    break (doc, warned.warnings);
-                }
-                Ok(_) => {
-                    photos
-                        .prepare(&missing, progress)
-                        .map_err(|e| vec![Diagnostic::error(e.message).hint(e.hint)])?;
+        let mut unless = Vec::new();
+        let mut kinds = Vec::new();
+        for job in jobs {
+            self.world(job.kind)
+                .update(job.data, photos.clone(), logo.clone());
+            kinds.push(job.kind);
+            unless.push(job.unless_unchanged);
+        }
+        type Compiled = Result<(PagedDocument, Vec<SourceDiagnostic>), Vec<Diagnostic>>;
+        let mut compiled: Vec<Option<Compiled>> = kinds.iter().map(|_| None).collect();
+        let mut passes = vec![0; kinds.len()];
+        let mut pending: Vec<usize> = (0..kinds.len()).collect();
+        while !pending.is_empty() {
+            let results: Vec<(usize, Compiled, Vec<Request>)> = std::thread::scope(|s| {
+                let handles: Vec<_> = pending
+                    .iter()
+                    .map(|&i| {
+                        let world = self.world(kinds[i]);
+                        s.spawn(move || {
+                            world.begin();
+                            let warned = typst::compile::<PagedDocument>(world);
+                            let missing = world.take_missing();
+                            let out = warned
+                                .output
+                                .map(|doc| (doc, warned.warnings.to_vec()))
+                                .map_err(|e| self.convert(world, &e));
+                            (i, out, missing)
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .zip(&pending)
+                    .map(|(h, &i)| {
+                        h.join().unwrap_or_else(|_| {
+                            (
+                                i,
+                                Err(vec![Diagnostic::error("the renderer crashed")]),
+                                Vec::new(),
+                            )
+                        })
+                    })
+                    .collect()
+            });
+            let mut missing = Vec::new();
+            let mut again = Vec::new();
+            for (i, out, asked) in results {
+                passes[i] += 1;
+                if out.is_ok() && !asked.is_empty() && passes[i] < MAX_PASSES {
+                    missing.extend(asked);
+                    again.push(i);
+                } else {
+                    compiled[i] = Some(out);
                 }
             }
-        };
+            if !again.is_empty()
+                && let Err(e) = photos.prepare(&missing, progress)
+            {
+                for &i in &again {
+                    compiled[i] = Some(Err(vec![
+                        Diagnostic::error(e.message.clone()).hint(e.hint.clone()),
+                    ]));
+                }
+                again.clear();
+            }
+            pending = again;
+        }
         let compile = start.elapsed();
-        let mut warnings = self.convert(world, &typst_warnings);
+        // Warnings read from the pages, and the PDFs, side by side.
+        std::thread::scope(|s| {
+            let handles: Vec<_> = compiled
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let (kind, unless, passes, photos) = (kinds[i], unless[i], passes[i], &photos);
+                    s.spawn(move || {
+                        let (document, warnings) = c.expect("every output compiled")?;
+                        self.export(kind, document, &warnings, photos, unless, compile, passes)
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(vec![Diagnostic::error("the renderer crashed")]))
+                })
+                .collect()
+        })
+    }
+
+    /// An output's warnings from its laid-out pages, and its PDF unless the pages hash to
+    /// `unless_unchanged`.
+    #[allow(clippy::too_many_arguments)]
+    fn export(
+        &self,
+        kind: Kind,
+        document: PagedDocument,
+        typst_warnings: &[SourceDiagnostic],
+        photos: &PhotoSet,
+        unless_unchanged: Option<u128>,
+        compile: std::time::Duration,
+        passes: usize,
+    ) -> Result<Rendered, Vec<Diagnostic>> {
+        let world = self.world(kind);
+        let mut warnings = self.convert(world, typst_warnings);
         if kind == Kind::Slides {
-            warnings.extend(frames::heavy_crops(&document, world, &photos));
+            warnings.extend(frames::heavy_crops(&document, world, photos));
         }
         if kind == Kind::Brochure {
             warnings.extend(frames::low_resolution(
                 &document,
                 world,
-                &photos,
+                photos,
                 kind.dpi() as f64,
             ));
         }
@@ -133,7 +224,7 @@ impl Renderer {
             warnings,
             compile,
             export: export_start.elapsed(),
-            passes: pass,
+            passes,
             hash,
             unchanged,
         })
