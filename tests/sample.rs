@@ -259,3 +259,52 @@ fn no_page_of_the_brochure_is_blank() {
     }
     assert_eq!(padding, ["影像回顾", "数据一览"]);
 }
+
+#[test]
+fn many_photo_credits_get_pages_of_their_own_inside_the_page_count() {
+    // 150 credited photos do not fit on the back cover: their credits go on pages before it,
+    // and the count of four still holds (it did not: the 200-photo benchmark document failed).
+    let dir = sample_project();
+    let root = dir.path();
+    let img = image::RgbImage::from_fn(120, 90, |x, y| {
+        image::Rgb([(x * 2) as u8, (y * 2) as u8, 90])
+    });
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 80)
+        .encode_image(&img)
+        .unwrap();
+    let mut captions = std::fs::read_to_string(root.join("photos/captions.yaml")).unwrap();
+    let mut names = Vec::new();
+    for i in 0..150 {
+        let name = format!("many{i:03}.jpg");
+        std::fs::write(root.join("photos").join(&name), &jpeg).unwrap();
+        captions.push_str(&format!(
+            "{name}:\n  caption: \"第{i}张照片的图片说明\"\n  credit: \"摄影者{i}, CC BY 4.0\"\n  slides: false\n"
+        ));
+        names.push(name);
+    }
+    std::fs::write(root.join("photos/captions.yaml"), captions).unwrap();
+    std::fs::write(
+        root.join("content/05-many.yaml"),
+        format!("title: 图片很多的部分\nphotos: [{}]\n", names.join(", ")),
+    )
+    .unwrap();
+    let (session, outcome) = build(root, &only(folio::Kind::Brochure));
+    assert_ok(&outcome);
+    let pdf = session.path(folio::OutFile::Brochure);
+    let pages = boxes(&pdf).len();
+    assert_eq!(pages % 4, 0, "{pages} pages");
+    let text = pdf_text(&pdf);
+    for i in [0, 75, 149] {
+        assert!(
+            text.contains(&squash(&format!("摄影者{i}, CC BY 4.0"))),
+            "credit {i} missing"
+        );
+    }
+    // The credits have a page of their own; the back cover (last page) signs off.
+    let credit_pages = (1..=pages)
+        .filter(|&n| page_text(&pdf, n).starts_with("图片来源"))
+        .count();
+    assert!(credit_pages >= 1);
+    assert!(page_text(&pdf, pages).contains(&squash("共青团太原市委  ·  2020")));
+}
