@@ -94,7 +94,6 @@ fn edit_latency(
     // As `folio watch` runs it.
     let opts = Options {
         no_sync: true,
-        no_handout: true,
         ..Default::default()
     };
     assert!(!session.run(&opts).report.has_errors());
@@ -146,6 +145,7 @@ fn edit_latency(
                 .written
                 .iter()
                 .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+                .filter(|p| !p.ends_with("handout.pdf"))
                 .count(),
             pdfs
         );

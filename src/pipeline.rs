@@ -394,7 +394,7 @@ impl Session {
                 if finishing.handout {
                     let started = Instant::now();
                     let data = data::handout(&self.renderer.data(Kind::Slides), &notes);
-                    match self.renderer.handout(data, pdf.clone()) {
+                    match self.renderer.handout(data, &out.document) {
                         Ok(bytes) => files.push(file(OutFile::Handout, bytes)),
                         Err(errors) => report.extend(errors),
                     }

@@ -39,11 +39,10 @@ fn n(counts: &HashMap<String, usize>, step: &str) -> usize {
     counts.get(step).copied().unwrap_or(0)
 }
 
-/// As `folio watch` runs a build (which leaves the handout alone).
+/// As `folio watch` runs a build.
 fn watch_options() -> Options {
     Options {
         no_sync: true,
-        no_handout: true,
         ..Default::default()
     }
 }

@@ -32,9 +32,7 @@ pub fn run(args: Args) -> ExitCode {
     let opts = Options {
         only: super::kind(args.output.only),
         no_pptx: args.output.no_pptx,
-        // The handout is for the day of the meeting, and places every slide again (about 60 ms
-        // for the sample): `folio build` writes it, the edit loop does not.
-        no_handout: true,
+        no_handout: args.output.no_handout,
         only_file: super::only_file(args.output.only),
         no_sync: true,
         ..Default::default()

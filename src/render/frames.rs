@@ -170,3 +170,62 @@ pub fn page_size(page: &typst_layout::Page) -> (f64, f64) {
         (s.y + page.bleed.top + page.bleed.bottom).to_pt(),
     )
 }
+
+/// Where the handout's layout left a slide's place: the marker's point on the page, and the
+/// slide's index (`#metadata(i) <folio-handout-slide>`).
+pub fn handout_slots(frame: &Frame) -> Vec<(Point, usize)> {
+    let mut out = Vec::new();
+    walk(frame, Transform::identity(), &mut |ts, pos, item| {
+        if let FrameItem::Tag(typst::introspection::Tag::Start(content, _)) = item
+            && content
+                .label()
+                .is_some_and(|l| l.resolve().as_str() == "folio-handout-slide")
+            && let Some(meta) = content.to_packed::<MetadataElem>()
+            && let Value::Int(i) = meta.value
+            && i >= 0
+        {
+            out.push((pos.transform(ts), i as usize));
+        }
+    });
+    out
+}
+
+/// Puts `page` (another document's laid-out page) on `frame` at `at`, scaled to the handout's
+/// slide width, with its page colour behind it and clipped to its edges. Introspection tags and
+/// links are left out: they belong to the other document.
+pub fn place_page(frame: &mut Frame, at: Point, page: &typst_layout::Page) {
+    use typst::layout::{Abs, GroupItem, Ratio, Size};
+    use typst::visualize::{Curve, Geometry};
+    let size = page.frame.size();
+    let width = Abs::mm(HANDOUT_SLIDE_MM);
+    let s = width / size.x;
+    let scaled = Size::new(width, size.y * s);
+    if let typst::foundations::Smart::Custom(Some(fill)) = &page.fill {
+        let rect = Geometry::Rect(scaled).filled(fill.clone());
+        frame.push(at, FrameItem::Shape(rect, typst::syntax::Span::detached()));
+    }
+    let mut group = GroupItem::new(without_tags(&page.frame));
+    group.transform = Transform::scale(Ratio::new(s), Ratio::new(s));
+    group.clip = Some(Curve::rect(size));
+    frame.push(at, FrameItem::Group(group));
+}
+
+/// The width of a slide on the handout, as `handout.typ` sets it (`slide-w`).
+pub const HANDOUT_SLIDE_MM: f64 = 100.0;
+
+fn without_tags(frame: &Frame) -> Frame {
+    let mut out = Frame::hard(frame.size());
+    for (pos, item) in frame.items() {
+        match item {
+            FrameItem::Tag(_) | FrameItem::Link(..) => {}
+            FrameItem::Group(g) => {
+                let mut inner = g.clone();
+                inner.frame = without_tags(&g.frame);
+                inner.parent = None;
+                out.push(*pos, FrameItem::Group(inner));
+            }
+            other => out.push(*pos, other.clone()),
+        }
+    }
+    out
+}

@@ -236,23 +236,34 @@ impl Renderer {
     }
 
     /// The handout (`handout.typ`): `data` is its JSON (the deck's meta and theme, and each
-    /// slide's notes), `deck` the deck's PDF whose pages it places.
-    pub fn handout(&self, data: Vec<u8>, deck: Vec<u8>) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    /// slide's notes). The layout leaves a marker where each slide goes; the deck's laid-out
+    /// page is put there, scaled, so the handout shows the deck's own pages (its photos are
+    /// the same images) without laying the slides out again or reading the deck's PDF.
+    pub fn handout(&self, data: Vec<u8>, deck: &PagedDocument) -> Result<Vec<u8>, Vec<Diagnostic>> {
         let world = &self.handout;
         world.update(data, Arc::new(PhotoSet::empty()), None);
-        world.set_deck(Some(typst::foundations::Bytes::new(deck)));
         world.begin();
         let warned = typst::compile::<PagedDocument>(world);
         let document = warned.output.map_err(|e| self.convert(world, &e))?;
+        let pages: typst::ecow::EcoVec<typst_layout::Page> = document
+            .pages()
+            .iter()
+            .map(|page| {
+                let mut page = page.clone();
+                for (at, index) in frames::handout_slots(&page.frame) {
+                    if let Some(slide) = deck.pages().get(index) {
+                        frames::place_page(&mut page.frame, at, slide);
+                    }
+                }
+                page
+            })
+            .collect();
+        let handout = PagedDocument::new(pages, typst::model::Document::info(&document).clone());
         let options = typst_pdf::PdfOptions {
             ident: Smart::Custom("folio-handout".into()),
-            tagged: true,
             ..Default::default()
         };
-        let pdf = typst_pdf::pdf(&document, &options).map_err(|e| self.convert(world, &e));
-        // The deck's bytes are not needed between builds.
-        world.set_deck(None);
-        pdf
+        typst_pdf::pdf(&handout, &options).map_err(|e| self.convert(world, &e))
     }
 
     /// typst's diagnostics, pointed at the layout file and line.

@@ -18,8 +18,6 @@ use typst::{Library, LibraryExt, World};
 
 /// The virtual path of the content data every layout reads with `json("/data.json")`.
 pub const DATA_PATH: &str = "/data.json";
-/// Where the handout's layout finds the deck's PDF.
-pub const DECK_PATH: &str = "/folio/slides.pdf";
 
 pub struct FolioWorld {
     library: LazyHash<Library>,
@@ -30,8 +28,6 @@ pub struct FolioWorld {
     data: RwLock<Bytes>,
     photos: RwLock<Arc<PhotoSet>>,
     logo: RwLock<Option<Bytes>>,
-    /// The deck's PDF, for the handout's layout (`DECK_PATH`).
-    deck: RwLock<Option<Bytes>>,
     /// The theme other than `default` the settings name.
     theme: RwLock<Option<String>>,
     /// Photo requests of the current compile, and those not prepared yet.
@@ -65,7 +61,6 @@ impl FolioWorld {
             data: RwLock::new(Bytes::new(Vec::new())),
             photos: RwLock::new(Arc::new(PhotoSet::empty())),
             logo: RwLock::new(None),
-            deck: RwLock::new(None),
             theme: RwLock::new(None),
             requests: Mutex::new(BTreeSet::new()),
             missing: Mutex::new(BTreeSet::new()),
@@ -85,11 +80,6 @@ impl FolioWorld {
     /// The data of the current compile.
     pub fn data(&self) -> Bytes {
         self.data.read().clone()
-    }
-
-    /// The deck's PDF the handout places its pages from.
-    pub fn set_deck(&self, pdf: Option<Bytes>) {
-        *self.deck.write() = pdf;
     }
 
     /// The theme layouts import as `theme.typ`: `default`, or `theme-NAME.typ` for NAME.
@@ -224,13 +214,6 @@ impl World for FolioWorld {
                     PhotoSet::placeholder(&req)
                 }
             });
-        }
-        if vpath == DECK_PATH {
-            return self
-                .deck
-                .read()
-                .clone()
-                .ok_or_else(|| FileError::NotFound(PathBuf::from(vpath)));
         }
         if vpath == super::data::LOGO_PATH {
             return self
