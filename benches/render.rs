@@ -91,9 +91,10 @@ fn edit_latency(
     runs: usize,
 ) -> (Duration, Duration) {
     let session = Session::new(Project::open(root, None).unwrap());
-    // As `folio watch` runs it.
+    // As `folio watch` runs it (without the handout).
     let opts = Options {
         no_sync: true,
+        no_handout: true,
         ..Default::default()
     };
     assert!(!session.run(&opts).report.has_errors());

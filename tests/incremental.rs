@@ -39,10 +39,11 @@ fn n(counts: &HashMap<String, usize>, step: &str) -> usize {
     counts.get(step).copied().unwrap_or(0)
 }
 
-/// As `folio watch` runs a build.
+/// As `folio watch` runs a build (without the handout).
 fn watch_options() -> Options {
     Options {
         no_sync: true,
+        no_handout: true,
         ..Default::default()
     }
 }

@@ -32,7 +32,9 @@ pub fn run(args: Args) -> ExitCode {
     let opts = Options {
         only: super::kind(args.output.only),
         no_pptx: args.output.no_pptx,
-        no_handout: args.output.no_handout,
+        // The handout is for the day of the meeting; at 430 slides it would add about a quarter
+        // to every edit of the deck. `folio build` writes it.
+        no_handout: true,
         only_file: super::only_file(args.output.only),
         no_sync: true,
         ..Default::default()
