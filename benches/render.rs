@@ -280,6 +280,10 @@ fn main() {
         sample_edits(root, runs * 4);
         return;
     }
+    if case == "save" {
+        save_to_pdf(root, runs * 4);
+        return;
+    }
     // FOLIO_BENCH_SCALE_DIR keeps the generated project (and its photo cache) between runs.
     let big = tempfile::tempdir().unwrap();
     let big =
@@ -325,4 +329,56 @@ fn main() {
         cold_rss.max(warm_rss) / 1024
     );
     scale_edits(&big, runs * 3);
+}
+
+/// What a person sees: a real `folio watch` process, a file saved as editors save (a temporary
+/// file renamed over the original), until the new brochure.pdf has been renamed into place.
+/// The edit is to a paragraph's end, which only the brochure shows.
+fn save_to_pdf(root: &Path, runs: usize) {
+    use std::io::{BufRead, BufReader};
+    use std::os::unix::fs::MetadataExt;
+    let mut watch = Command::new(env!("CARGO_BIN_EXE_folio"))
+        .arg("watch")
+        .arg(root)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut log = BufReader::new(watch.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("watching") {
+        line.clear();
+        assert!(log.read_line(&mut line).unwrap() > 0, "folio watch ended");
+    }
+    // Keep reading the log so the watcher never blocks on a full pipe.
+    std::thread::spawn(move || for _ in log.lines() {});
+    let file = root.join("content/01-leadership.yaml");
+    let pdf = root.join("out/brochure.pdf");
+    let original = std::fs::read_to_string(&file).unwrap();
+    let mut times = Vec::new();
+    for i in 0..runs {
+        std::thread::sleep(Duration::from_millis(300));
+        let inode = std::fs::metadata(&pdf).unwrap().ino();
+        let edited = before("荣誉称号。\"")(&original, i);
+        let tmp = root.join("content/.01-leadership.yaml.swp~");
+        let start = Instant::now();
+        std::fs::write(&tmp, &edited).unwrap();
+        std::fs::rename(&tmp, &file).unwrap();
+        while std::fs::metadata(&pdf).map_or(true, |m| m.ino() == inode) {
+            if start.elapsed() > Duration::from_secs(10) {
+                panic!("no new brochure.pdf 10 s after a save");
+            }
+            std::thread::sleep(Duration::from_micros(500));
+        }
+        times.push(start.elapsed());
+    }
+    let _ = watch.kill();
+    let _ = watch.wait();
+    std::fs::write(&file, original).unwrap();
+    times.sort();
+    println!(
+        "sample  save to PDF (real watcher, paragraph's end): {} (range {}–{})",
+        ms(median(times.clone())),
+        ms(times[0]),
+        ms(*times.last().unwrap())
+    );
 }

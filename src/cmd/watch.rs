@@ -15,10 +15,15 @@ pub struct Args {
     pub project: ProjectArgs,
     #[command(flatten)]
     pub output: crate::OutputArgs,
-    /// Quiet period after a change before re-rendering, in milliseconds.
+    /// Longest wait for a burst of changes to end before re-rendering, in milliseconds. A
+    /// burst ends sooner, after 10 ms without events (an editor's save is a write and a
+    /// rename a millisecond or two apart).
     #[arg(long, default_value_t = 50)]
     pub debounce_ms: u64,
 }
+
+/// How long without events ends a burst of them.
+const QUIET: Duration = Duration::from_millis(10);
 
 enum Event {
     Changed(Vec<PathBuf>),
@@ -70,11 +75,14 @@ pub fn run(args: Args) -> ExitCode {
     }
     build(&session, &opts, "first build");
     eprintln!("watching {} (Ctrl-C to stop)", list(&session, &watched));
-    let debounce = Duration::from_millis(args.debounce_ms);
+    let longest = Duration::from_millis(args.debounce_ms);
     while let Ok(Event::Changed(mut changed)) = rx.recv() {
-        // Collect the burst of events one save makes.
+        // Collect the burst of events one save makes: until 10 ms pass without one, and no
+        // longer than `--debounce-ms` in all.
+        let until = Instant::now() + longest;
         loop {
-            match rx.recv_timeout(debounce) {
+            let left = until.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(left.min(QUIET)) {
                 Ok(Event::Changed(p)) => changed.extend(p),
                 Ok(Event::Stop) => return stopped(),
                 Err(mpsc::RecvTimeoutError::Timeout) => break,
