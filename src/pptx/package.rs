@@ -645,6 +645,7 @@ fn text_view(id: usize, t: &TextShape, ph: Option<Ph>, accent: Rgb) -> ShapeView
                     Align::Left => "l",
                     Align::Right => "r",
                     Align::Justify => "just",
+                    Align::Centre => "ctr",
                 },
                 bullet: p.bullet,
                 // The list's text indent, as typst sets it: a marker and 0.6 em.

@@ -82,6 +82,7 @@ pub struct TextShape {
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Align {
+    Centre,
     Left,
     Right,
     Justify,
@@ -443,22 +444,43 @@ fn block_shape(
         } else {
             1
         };
+    // Centred lines (a grid's captions): lines that start at different places around about the
+    // same centre (the slides indent no first lines; CJK punctuation at a line's end may hang).
+    let lines: Vec<(f64, f64)> = baselines
+        .iter()
+        .map(|b| {
+            let on = mine.iter().filter(|(t, _)| (t.baseline - b).abs() < 0.5);
+            let l = on.clone().map(|(t, _)| t.x0).fold(f64::INFINITY, f64::min);
+            let r = on.map(|(t, _)| t.x1).fold(f64::NEG_INFINITY, f64::max);
+            (l, r)
+        })
+        .collect();
+    let centre = (x0 + x1) / 2.0;
+    let centred = columns == 1
+        && lines.len() > 1
+        && lines
+            .iter()
+            .all(|(l, r)| ((l + r) / 2.0 - centre).abs() < 12.0)
+        && lines.iter().any(|(l, _)| l - x0 > 4.0);
     // A little spare room: the deck may be shown with other fonts than typst used.
     let w = if multi_line {
         x1 - x0 + 2.0
     } else {
         ((x1 - x0) * 1.1 + 4.0).min(slide_width - x0)
     };
+    let x = if centred { centre - w / 2.0 } else { x0 };
     TextShape {
         at: Rect {
-            x: x0,
+            x,
             y: y0,
             w,
             h: y1 - y0 + 2.0,
         },
         role: Some(block.role.clone()),
         paragraphs,
-        align: if matches!(block.role.as_str(), "body" | "bullets") && multi_line {
+        align: if centred {
+            Align::Centre
+        } else if matches!(block.role.as_str(), "body" | "bullets") && multi_line {
             Align::Justify
         } else {
             Align::Left
