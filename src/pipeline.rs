@@ -171,13 +171,16 @@ impl Session {
         // Post-process everything in memory first: a failure here must not leave half the set.
         // The two outputs are finished side by side (the brochure's PDF/X update, the deck's
         // pptx), each from its own rendered output.
+        // The build's date (a scan of the sources' times) is found once, by whichever output
+        // needs it first.
+        let date = std::sync::OnceLock::new();
         let mut rendered = std::mem::take(&mut outcome.rendered);
         let finished: Vec<Finished> = {
             use rayon::prelude::*;
             rendered
                 .par_iter_mut()
                 .filter(|r| !r.unchanged)
-                .map(|r| self.finish(r, &checked, finishing))
+                .map(|r| self.finish(r, &checked, finishing, &date))
                 .collect()
         };
         outcome.rendered = rendered;
@@ -331,8 +334,15 @@ impl Session {
 
     /// The files of one output, post-processed in memory. The PDF moves out of the rendered
     /// output rather than being copied: at scale it is ~150 MB.
-    fn finish(&self, out: &mut Rendered, checked: &Checked, finishing: Finishing) -> Finished {
+    fn finish(
+        &self,
+        out: &mut Rendered,
+        checked: &Checked,
+        finishing: Finishing,
+        date: &std::sync::OnceLock<time::OffsetDateTime>,
+    ) -> Finished {
         let doc = &checked.doc;
+        let date = || *date.get_or_init(|| print::pdfx::build_date(|| self.sources_changed(doc)));
         let pdf = std::mem::take(&mut out.pdf);
         let mut done = Finished::default();
         let file = |of: OutFile, bytes: Vec<u8>| File {
@@ -349,7 +359,7 @@ impl Session {
                     profile: &doc.settings.output_profile,
                     title: &doc.title,
                     author: &doc.organisation,
-                    date: print::pdfx::build_date(|| self.sources_changed(doc)),
+                    date: date(),
                     document_id: print::pdfx::uuid(blake3::hash(identity.as_bytes()).as_bytes()),
                     // From typst's own file identifier (a hash of what it wrote): the same
                     // from run to run for the same pages, and cheaper than hashing megabytes.
@@ -380,7 +390,7 @@ impl Session {
                 let notes = crate::notes::per_page(&out.document);
                 if finishing.pptx {
                     let started = Instant::now();
-                    let date = print::pdfx::build_date(|| self.sources_changed(doc))
+                    let date = date()
                         .format(&time::format_description::well_known::Rfc3339)
                         .unwrap_or_default();
                     match crate::pptx::pptx(&out.document, &checked.photos, doc, &notes, date) {

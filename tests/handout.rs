@@ -4,18 +4,12 @@
 mod common;
 use common::*;
 use folio::Options;
-use std::process::Command;
 
 fn pages_and_size(pdf: &std::path::Path) -> (usize, String) {
-    let out = Command::new("pdfinfo").arg(pdf).output().unwrap();
-    let info = String::from_utf8_lossy(&out.stdout).into_owned();
-    let field = |name: &str| {
-        info.lines()
-            .find_map(|l| l.strip_prefix(name))
-            .map(|v| v.trim().to_string())
-            .unwrap()
-    };
-    (field("Pages:").parse().unwrap(), field("Page size:"))
+    (
+        pdf_info(pdf, "Pages:").parse().unwrap(),
+        pdf_info(pdf, "Page size:"),
+    )
 }
 
 #[test]

@@ -9,17 +9,7 @@ const MARKUP: &str = r#"#read("x") $x$ *a* _b_ @c <d> [e] </a:t>&<p:sp> ]]> \"#;
 
 /// Each slide's texts and notes in `slides.pptx`, as python-pptx reads them.
 fn pptx_texts(out: &std::path::Path) -> (String, String) {
-    let read = std::process::Command::new("python3")
-        .arg(repo().join("tests/pptx_read.py"))
-        .arg(out.join("slides.pptx"))
-        .output()
-        .unwrap();
-    assert!(
-        read.status.success(),
-        "{}",
-        String::from_utf8_lossy(&read.stderr)
-    );
-    let deck: serde_json::Value = serde_json::from_slice(&read.stdout).unwrap();
+    let deck = pptx_deck(&out.join("slides.pptx"));
     assert_eq!(deck["problems"], serde_json::json!([]));
     let slides = deck["slides"].as_array().unwrap();
     let texts = slides

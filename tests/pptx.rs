@@ -8,22 +8,6 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// What tests/pptx_read.py reads from a deck (or, with `edit`, the edited deck it saved).
-fn read(pptx: &Path) -> Value {
-    let out = Command::new("python3")
-        .arg(repo().join("tests/pptx_read.py"))
-        .arg(pptx)
-        .output()
-        .expect("python3");
-    assert!(
-        out.status.success(),
-        "python-pptx could not read {} (scripts/test installs python-pptx): {}",
-        pptx.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
 /// Text as compared between the outputs: no white space, no list markers (a PowerPoint list
 /// draws its markers; they are not text).
 fn norm(s: &str) -> String {
@@ -76,7 +60,7 @@ fn the_pptx_has_the_pdf_decks_slides_text_and_notes() {
     let (session, outcome) = build(dir.path(), &Options::default());
     assert_ok(&outcome);
     let out = &session.project.out;
-    let deck = read(&out.join("slides.pptx"));
+    let deck = pptx_deck(&out.join("slides.pptx"));
     assert_eq!(
         deck["problems"],
         Value::Array(vec![]),
@@ -220,7 +204,7 @@ fn documents_with_long_texts_split_where_the_pdf_splits() {
         );
         assert_ok(&outcome);
         let out = &session.project.out;
-        let deck = read(&out.join("slides.pptx"));
+        let deck = pptx_deck(&out.join("slides.pptx"));
         assert_eq!(
             deck["problems"],
             Value::Array(vec![]),
@@ -241,7 +225,7 @@ fn libreoffice_converts_it_and_an_edited_deck() {
     let built = sample_built();
     let out = &built.session.project.out;
     let pptx = out.join("slides.pptx");
-    let deck = read(&pptx);
+    let deck = pptx_deck(&pptx);
     let work = tempfile::tempdir().unwrap();
     let pdf = libreoffice_pdf(&pptx, work.path());
     let slides = deck["slides"].as_array().unwrap();
@@ -267,7 +251,7 @@ fn libreoffice_converts_it_and_an_edited_deck() {
         .unwrap();
     assert!(status.success());
     assert!(
-        read(&edited)["slides"][2]["shapes"][0]
+        pptx_deck(&edited)["slides"][2]["shapes"][0]
             .as_str()
             .unwrap()
             .contains("改过的标题")
@@ -310,12 +294,7 @@ fn a_setting_turns_it_off_and_only_pptx_writes_only_it() {
 }
 
 fn pdf_pages(pdf: &Path) -> usize {
-    let out = Command::new("pdfinfo").arg(pdf).output().unwrap();
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap()
+    pdf_info(pdf, "Pages:").parse().unwrap()
 }
 
 /// One page's text in drawing order (`pdftotext -raw`): a paragraph's lines stay together.
@@ -330,21 +309,19 @@ fn raw_page_text(pdf: &Path, page: usize) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// The files of the zip `file` whose names start with `prefix`, with their contents.
 fn zip_names(file: &Path, prefix: &str) -> Vec<(String, Vec<u8>)> {
-    let out = Command::new("python3")
-        .args(["-c", "import sys,zipfile,json; z=zipfile.ZipFile(sys.argv[1]); print(json.dumps([[n, z.read(n).hex()] for n in z.namelist() if n.startswith(sys.argv[2])]))"])
-        .arg(file)
-        .arg(prefix)
-        .output()
-        .unwrap();
-    let list: Vec<(String, String)> = serde_json::from_slice(&out.stdout).unwrap();
-    list.into_iter()
-        .map(|(n, h)| {
-            let bytes = (0..h.len())
-                .step_by(2)
-                .map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap())
-                .collect();
-            (n, bytes)
-        })
-        .collect()
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(file).unwrap()).unwrap();
+    let mut out = Vec::new();
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        if name.starts_with(prefix) {
+            let mut bytes = Vec::new();
+            entry.read_to_end(&mut bytes).unwrap();
+            out.push((name, bytes));
+        }
+    }
+    out
 }

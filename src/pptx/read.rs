@@ -5,7 +5,7 @@
 
 use super::align::{Paragraph, Source};
 use crate::photos::{PhotoSet, Request};
-use crate::render::frames::{slide_metadata, walk};
+use crate::render::frames::{TextBox, slide_metadata, text_box, walk};
 use typst::foundations::{Bytes, Dict, Smart, Value};
 use typst::introspection::{MetadataElem, Tag};
 use typst::layout::{FrameItem, Point, Transform};
@@ -107,18 +107,31 @@ pub struct Run {
     pub color: Rgb,
 }
 
-/// One laid-out run of text.
+/// One laid-out run of text: its box (as the page guard reads it) and its style.
 #[derive(Debug, Clone)]
 struct TextRun {
-    text: String,
-    size: f64,
+    at: TextBox,
     bold: bool,
     color: Rgb,
-    baseline: f64,
-    x0: f64,
-    y0: f64,
-    x1: f64,
-    y1: f64,
+}
+
+impl std::ops::Deref for TextRun {
+    type Target = TextBox;
+    fn deref(&self) -> &TextBox {
+        &self.at
+    }
+}
+
+/// The rectangle from `pos` to `pos + size` in a frame that `ts` maps to the page.
+fn placed(ts: Transform, pos: Point, size: Point) -> Rect {
+    let a = pos.transform(ts);
+    let b = (pos + size).transform(ts);
+    Rect {
+        x: a.x.min(b.x).to_pt(),
+        y: a.y.min(b.y).to_pt(),
+        w: (a.x - b.x).abs().to_pt(),
+        h: (a.y - b.y).abs().to_pt(),
+    }
 }
 
 /// What a page shows, in drawing order.
@@ -567,32 +580,14 @@ fn items(page: &Page) -> Vec<Item> {
         &mut |ts, pos, item| match item {
             FrameItem::Text(t) => {
                 let Some(color) = rgb(&t.fill) else { return };
-                let size = t.size;
-                let a = Point::new(pos.x, pos.y - size * 0.88).transform(ts);
-                let b = Point::new(pos.x + t.width(), pos.y + size * 0.12).transform(ts);
                 out.push(Item::Text(TextRun {
-                    text: t.text.to_string(),
-                    size: size.to_pt(),
+                    at: text_box(ts, pos, t),
                     bold: t.font.font().info().variant.weight.to_number() >= 600,
                     color,
-                    baseline: Point::new(pos.x, pos.y).transform(ts).y.to_pt(),
-                    x0: a.x.min(b.x).to_pt(),
-                    y0: a.y.min(b.y).to_pt(),
-                    x1: a.x.max(b.x).to_pt(),
-                    y1: a.y.max(b.y).to_pt(),
                 }));
             }
             FrameItem::Shape(shape, _) => {
-                let corners = |size: Point| {
-                    let a = pos.transform(ts);
-                    let b = (pos + size).transform(ts);
-                    Rect {
-                        x: a.x.min(b.x).to_pt(),
-                        y: a.y.min(b.y).to_pt(),
-                        w: (a.x - b.x).abs().to_pt(),
-                        h: (a.y - b.y).abs().to_pt(),
-                    }
-                };
+                let corners = |size: Point| placed(ts, pos, size);
                 match &shape.geometry {
                     Geometry::Rect(size) => {
                         if let Some(fill) = shape.fill.as_ref().and_then(rgb) {
@@ -620,14 +615,7 @@ fn items(page: &Page) -> Vec<Item> {
                 }
             }
             FrameItem::Image(image, size, _) => {
-                let a = pos.transform(ts);
-                let b = (pos + size.to_point()).transform(ts);
-                let at = Rect {
-                    x: a.x.min(b.x).to_pt(),
-                    y: a.y.min(b.y).to_pt(),
-                    w: (a.x - b.x).abs().to_pt(),
-                    h: (a.y - b.y).abs().to_pt(),
-                };
+                let at = placed(ts, pos, size.to_point());
                 let own = match image.kind() {
                     ImageKind::Raster(r) => match r.format() {
                         typst::visualize::RasterFormat::Exchange(

@@ -43,21 +43,26 @@ pub fn text_boxes(frame: &Frame) -> Vec<TextBox> {
     let mut out = Vec::new();
     walk(frame, Transform::identity(), &mut |ts, pos, item| {
         if let FrameItem::Text(t) = item {
-            let size = t.size;
-            let a = Point::new(pos.x, pos.y - size * 0.88).transform(ts);
-            let b = Point::new(pos.x + t.width(), pos.y + size * 0.12).transform(ts);
-            out.push(TextBox {
-                text: t.text.to_string(),
-                size: size.to_pt(),
-                baseline: Point::new(pos.x, pos.y).transform(ts).y.to_pt(),
-                x0: a.x.min(b.x).to_pt(),
-                y0: a.y.min(b.y).to_pt(),
-                x1: a.x.max(b.x).to_pt(),
-                y1: a.y.max(b.y).to_pt(),
-            });
+            out.push(text_box(ts, pos, t));
         }
     });
     out
+}
+
+/// The box of one run of text at `pos` in a frame that `ts` maps to the page.
+pub fn text_box(ts: Transform, pos: Point, t: &typst::text::TextItem) -> TextBox {
+    let size = t.size;
+    let a = Point::new(pos.x, pos.y - size * 0.88).transform(ts);
+    let b = Point::new(pos.x + t.width(), pos.y + size * 0.12).transform(ts);
+    TextBox {
+        text: t.text.to_string(),
+        size: size.to_pt(),
+        baseline: pos.transform(ts).y.to_pt(),
+        x0: a.x.min(b.x).to_pt(),
+        y0: a.y.min(b.y).to_pt(),
+        x1: a.x.max(b.x).to_pt(),
+        y1: a.y.max(b.y).to_pt(),
+    }
 }
 
 /// Warnings for photos that reach less than `min_ppi` where they are placed, naming the pages.

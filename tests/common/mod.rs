@@ -258,3 +258,33 @@ pub fn sample_with_notes() -> tempfile::TempDir {
     );
     dir
 }
+
+/// A field of `pdfinfo`'s report on `pdf` (`"Pages:"`, `"Page size:"`).
+pub fn pdf_info(pdf: &Path, field: &str) -> String {
+    let out = Command::new("pdfinfo")
+        .arg(pdf)
+        .output()
+        .expect("pdfinfo (apt-get install poppler-utils)");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .map(|v| v.trim().to_string())
+        .unwrap_or_else(|| panic!("pdfinfo says nothing of {field} for {}", pdf.display()))
+}
+
+/// What tests/pptx_read.py reads from a `.pptx` with python-pptx (scripts/test installs it):
+/// each slide's layout, texts and notes, and any structural problem.
+pub fn pptx_deck(pptx: &Path) -> serde_json::Value {
+    let out = Command::new("python3")
+        .arg(repo().join("tests/pptx_read.py"))
+        .arg(pptx)
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "python-pptx could not read {} (scripts/test installs python-pptx): {}",
+        pptx.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
