@@ -4,6 +4,7 @@
 //! recomputes what the edit touched (typst's comemo cache is process-wide).
 
 pub mod data;
+pub mod flow;
 pub mod frames;
 pub mod inspect;
 pub mod world;
@@ -24,14 +25,18 @@ use world::FolioWorld;
 /// The layout of the handout (`out/handout.pdf`).
 pub const HANDOUT_LAYOUT: &str = "handout.typ";
 
-/// How many times a compile may be repeated to fill in photos it asked for.
-const MAX_PASSES: usize = 3;
+/// How many times the photos a compile asked for are prepared and the compile repeated.
+const MAX_PHOTO_ROUNDS: usize = 2;
+/// How many times the brochure may be laid out again with a new flow plan.
+const MAX_FLOW_ROUNDS: usize = 3;
 
 pub struct Renderer {
     brochure: FolioWorld,
     slides: FolioWorld,
     /// The handout places the deck's pages; it is compiled after the deck.
     handout: FolioWorld,
+    /// The brochure's flow plan, kept between renders (`flow`).
+    plan: parking_lot::Mutex<flow::Plan>,
 }
 
 /// An output to render: its layout's data, and the hash of the pages already written for it.
@@ -63,6 +68,7 @@ impl Renderer {
             brochure: FolioWorld::new(fonts.clone(), layouts.to_vec(), Kind::Brochure.layout()),
             slides: FolioWorld::new(fonts.clone(), layouts.to_vec(), Kind::Slides.layout()),
             handout: FolioWorld::new(fonts, layouts.to_vec(), HANDOUT_LAYOUT),
+            plan: parking_lot::Mutex::new(flow::Plan::default()),
         }
     }
 
@@ -96,6 +102,8 @@ impl Renderer {
         type Compiled = Result<(PagedDocument, Vec<SourceDiagnostic>), Vec<Diagnostic>>;
         let mut compiled: Vec<Option<Compiled>> = kinds.iter().map(|_| None).collect();
         let mut passes = vec![0; kinds.len()];
+        let mut flow_rounds = vec![0; kinds.len()];
+        let mut photo_rounds = vec![0; kinds.len()];
         let mut pending: Vec<usize> = (0..kinds.len()).collect();
         while !pending.is_empty() {
             let results: Vec<(usize, Compiled, Vec<Request>)> = std::thread::scope(|s| {
@@ -133,9 +141,34 @@ impl Renderer {
             let mut again = Vec::new();
             for (i, out, asked) in results {
                 passes[i] += 1;
-                if out.is_ok() && !asked.is_empty() && passes[i] < MAX_PASSES {
-                    missing.extend(asked);
+                // The brochure is laid out again when its pages call for another flow plan; the
+                // photos it asked for wait, as the new layout may want other sizes.
+                if let Ok((doc, _)) = &out
+                    && kinds[i] == Kind::Brochure
+                    && flow_rounds[i] < MAX_FLOW_ROUNDS
+                    && self.replan(doc)
+                {
+                    flow_rounds[i] += 1;
                     again.push(i);
+                    continue;
+                }
+                if out.is_ok() && !asked.is_empty() {
+                    if photo_rounds[i] < MAX_PHOTO_ROUNDS {
+                        photo_rounds[i] += 1;
+                        missing.extend(asked);
+                        again.push(i);
+                    } else {
+                        // Never a PDF with a stand-in where a photo belongs.
+                        compiled[i] = Some(Err(vec![
+                            Diagnostic::error(format!(
+                                "{} photo(s) of the {} were still being prepared after {} rounds",
+                                asked.len(),
+                                kinds[i].name(),
+                                MAX_PHOTO_ROUNDS
+                            ))
+                            .hint("this is a bug in folio or in a layout that sizes photos by what it measured of them; please report it with the project"),
+                        ]));
+                    }
                 } else {
                     compiled[i] = Some(out);
                 }
@@ -174,6 +207,25 @@ impl Renderer {
                 })
                 .collect()
         })
+    }
+
+    /// Reads the flow markers of a laid-out brochure; when they call for another plan, sets it
+    /// for the next compile and says so.
+    fn replan(&self, doc: &PagedDocument) -> bool {
+        let Some(facts) = flow::Facts::read(doc) else {
+            return false;
+        };
+        let mut plan = self.plan.lock();
+        let next = facts.plan(&plan);
+        if std::env::var_os("FOLIO_DEBUG_FLOW").is_some() {
+            eprintln!("flow: {facts:?}\n  {plan:?} -> {next:?}");
+        }
+        if next == *plan {
+            return false;
+        }
+        self.brochure.set_flow(next.to_json());
+        *plan = next;
+        true
     }
 
     /// An output's warnings from its laid-out pages, and its PDF unless the pages hash to

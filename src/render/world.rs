@@ -18,6 +18,8 @@ use typst::{Library, LibraryExt, World};
 
 /// The virtual path of the content data every layout reads with `json("/data.json")`.
 pub const DATA_PATH: &str = "/data.json";
+/// The virtual path of the brochure's flow plan (`render::flow`), `json("/flow.json")`.
+pub const FLOW_PATH: &str = "/flow.json";
 
 pub struct FolioWorld {
     library: LazyHash<Library>,
@@ -26,6 +28,8 @@ pub struct FolioWorld {
     layouts: Vec<PathBuf>,
     sources: Mutex<HashMap<FileId, SourceSlot>>,
     data: RwLock<Bytes>,
+    /// The flow plan the brochure is laid out with; kept from one render to the next.
+    flow: RwLock<Bytes>,
     photos: RwLock<Arc<PhotoSet>>,
     logo: RwLock<Option<Bytes>>,
     /// The theme other than `default` the settings name.
@@ -59,6 +63,7 @@ impl FolioWorld {
             layouts,
             sources: Mutex::new(HashMap::new()),
             data: RwLock::new(Bytes::new(Vec::new())),
+            flow: RwLock::new(Bytes::new(b"{}".to_vec())),
             photos: RwLock::new(Arc::new(PhotoSet::empty())),
             logo: RwLock::new(None),
             theme: RwLock::new(None),
@@ -80,6 +85,11 @@ impl FolioWorld {
     /// The data of the current compile.
     pub fn data(&self) -> Bytes {
         self.data.read().clone()
+    }
+
+    /// Sets the flow plan the next compile reads.
+    pub fn set_flow(&self, plan: Vec<u8>) {
+        *self.flow.write() = Bytes::new(plan);
     }
 
     /// The theme layouts import as `theme.typ`: `default`, or `theme-NAME.typ` for NAME.
@@ -198,6 +208,9 @@ impl World for FolioWorld {
         let vpath = id.get().vpath().get_with_slash();
         if vpath == DATA_PATH {
             return Ok(self.data.read().clone());
+        }
+        if vpath == FLOW_PATH {
+            return Ok(self.flow.read().clone());
         }
         if vpath.starts_with(Request::PREFIX) {
             let req = Request::from_path(vpath)
