@@ -8,15 +8,18 @@
 //!
 //! - `end`: the rows that would land on the page where the section's text ends, or later, close
 //!   the section under its text instead, enlarged to fill the rest of that page, as many as fit
-//!   there at 75 % of their size or more;
+//!   there at 60 % of their size or more; a section ending high on its page with no such rows
+//!   takes its last row from an earlier page;
 //! - `page`: the rows after those fill a photo page of their own (`photo-pages`);
+//! - `foot`: a row that floated above its section's heading, on the page where the section
+//!   opens, floats to that page's foot instead;
 //! - `run-on`: a section without such rows whose page is less than 60 % full takes the next
 //!   section on the same page, when the next one's heading, figures and a few lines fit.
 //!
 //! The layout leaves markers (`<folio-flow-*>`) that say where each section starts, where its
 //! heading and figures end, where its text ends, where each floating row landed and how tall a
 //! placed row is as a float. Decisions are sticky (a row placed under the text stays there down
-//! to 60 % of its size; a run-on section stays one while its page is less than 70 % full), so
+//! to 50 % of its size; a run-on section stays one while its page is less than 70 % full), so
 //! the plan reaches a fixed point and an edit does not flip pages back and forth. The renderer
 //! keeps the plan between renders: after an edit the layout usually starts from the right plan
 //! and is laid out once.
@@ -35,6 +38,9 @@ pub struct Plan {
     pub end: BTreeSet<String>,
     /// Keys of photo rows placed on the section's photo page(s).
     pub page: BTreeSet<String>,
+    /// Keys of floating rows held to the page's foot: rows that floated above their section's
+    /// heading on the page where it opens.
+    pub foot: BTreeSet<String>,
     /// Sections (0-based) that open on the page where the previous section ends.
     #[serde(rename = "run-on")]
     pub run_on: BTreeSet<usize>,
@@ -171,7 +177,11 @@ impl Facts {
             let Some(end) = s.end else { continue };
             // A section followed by an untitled one runs straight into it: its photos float
             // onto the pages the next one's text fills.
-            if self.sections.get(&(i + 1)).is_some_and(|n| n.start.is_none()) {
+            if self
+                .sections
+                .get(&(i + 1))
+                .is_some_and(|n| n.start.is_none())
+            {
                 continue;
             }
             // The rows that close the section: those floating on the text's last page or
@@ -191,6 +201,20 @@ impl Facts {
                         .map(|p| (p.key.as_str(), p.height)),
                 )
                 .collect();
+            // A section ending high on its page with no rows to close it takes its last row
+            // from an earlier page (the text moves up by as much).
+            let mut pulled = 0.0;
+            if closing.is_empty() && (end.y - top) / body_h < 0.7 {
+                let before = self
+                    .rows
+                    .iter()
+                    .filter(|r| r.section == i && r.top.page < end.page)
+                    .max_by_key(|r| order_of(&r.key));
+                if let Some(r) = before {
+                    pulled = r.bottom.y - r.top.y + CLEARANCE;
+                    closing.push((r.key.as_str(), r.bottom.y - r.top.y));
+                }
+            }
             closing.sort_by_key(|(k, _)| order_of(k));
             closing.dedup_by_key(|(k, _)| *k);
             // The room under the text once the rows floating on its page leave it: a row
@@ -201,17 +225,28 @@ impl Facts {
                 .filter(|r| r.top.page == end.page && r.top.y < end.y)
                 .map(|r| r.bottom.y - r.top.y + CLEARANCE)
                 .sum();
-            let room = bottom - end.y - CLEARANCE + freed;
+            let room = bottom - end.y - CLEARANCE + freed + pulled;
             let mut used = 0.0;
             let mut under = room >= 0.12 * body_h;
             for (key, h) in closing {
-                let least = if current.end.contains(key) { 0.6 } else { 0.75 };
+                let least = if current.end.contains(key) { 0.5 } else { 0.6 };
                 under = under && (used + h) * least <= room;
                 if under {
                     used += h + CLEARANCE;
                     next.end.insert(key.to_string());
                 } else {
                     next.page.insert(key.to_string());
+                }
+            }
+        }
+        // A row never floats above its section's heading.
+        for (&i, s) in &self.sections {
+            let Some(start) = s.start else { continue };
+            for r in self.rows.iter().filter(|r| r.section == i) {
+                let above = r.top.page == start.page && r.top.y < start.y;
+                let held = current.foot.contains(&r.key) && r.top.page == start.page;
+                if (above || held) && !next.end.contains(&r.key) && !next.page.contains(&r.key) {
+                    next.foot.insert(r.key.clone());
                 }
             }
         }
@@ -344,15 +379,15 @@ mod tests {
         let mut f = facts();
         f.sections.insert(
             0,
-            section(Some(at(3, 100.0)), Some(at(3, 200.0)), at(3, 500.0)),
+            section(Some(at(3, 100.0)), Some(at(3, 200.0)), at(3, 620.0)),
         );
         // One row floated to the top of the text's page, two waited for the next page.
         f.rows.push(row("s0.p0.0", at(3, 0.0), at(3, 250.0)));
         f.rows.push(row("s0.p1.0", at(4, 100.0), at(4, 350.0)));
         f.rows.push(row("s0.p10.0", at(4, 370.0), at(4, 620.0)));
         let plan = f.plan(&Plan::default());
-        // 280 pt under the text, and 270 more once the top row leaves: room for two rows of
-        // 250 pt at 75 % of their size, not three.
+        // 160 pt under the text, and 270 more once the top row leaves: room for two rows of
+        // 250 pt at 60 % of their size, not three.
         assert_eq!(
             plan.end,
             BTreeSet::from(["s0.p0.0".into(), "s0.p1.0".into()])
@@ -362,7 +397,7 @@ mod tests {
         let mut g = facts();
         g.sections.insert(
             0,
-            section(Some(at(3, 100.0)), Some(at(3, 200.0)), at(3, 230.0)),
+            section(Some(at(3, 100.0)), Some(at(3, 200.0)), at(3, 350.0)),
         );
         for k in ["s0.p0.0", "s0.p1.0", "s0.p10.0"] {
             g.placed.push(Placed {
@@ -372,8 +407,8 @@ mod tests {
             });
         }
         assert_eq!(g.plan(&plan), plan);
-        // The text grew: the second row no longer fits at 60 % of its size.
-        g.sections.get_mut(&0).unwrap().end = Some(at(3, 480.0));
+        // The text grew: the second row no longer fits at 50 % of its size.
+        g.sections.get_mut(&0).unwrap().end = Some(at(3, 560.0));
         let grown = g.plan(&plan);
         assert_eq!(grown.end, BTreeSet::from(["s0.p0.0".into()]));
         assert_eq!(grown.page.len(), 2);

@@ -1,0 +1,245 @@
+//! Issue 16: every brochure page a designer would hand over — no page mostly white, none
+//! blank. Measured on the laid-out frames (`frames::rows_filled`: the share of the body's 2 mm
+//! rows that hold text, a photo or a tint), on the sample at A4 and A5 and on documents made
+//! here to stress the rules: sections with 0, 1, 2 and 5 photos, portrait and landscape photos,
+//! very short and very long sections.
+
+mod common;
+use common::*;
+use folio::Options;
+use folio::render::frames::rows_filled;
+use std::path::Path;
+
+/// How full each page of the brochure is, in per cent.
+fn fills(outcome: &folio::Outcome) -> Vec<u32> {
+    let r = outcome
+        .rendered
+        .iter()
+        .find(|r| r.kind == folio::Kind::Brochure)
+        .expect("a brochure was rendered");
+    r.document
+        .pages()
+        .iter()
+        .map(|p| (rows_filled(p) * 100.0).round() as u32)
+        .collect()
+}
+
+/// Every page but the cover, the introduction and the back cover is at least 70 % full.
+fn assert_designed(name: &str, fills: &[u32]) {
+    let n = fills.len();
+    assert!(n % 4 == 0, "{name}: {n} pages");
+    for (i, &f) in fills.iter().enumerate() {
+        assert!(f > 0, "{name}: page {} is blank ({fills:?})", i + 1);
+        if i >= 2 && i + 1 < n {
+            assert!(f >= 70, "{name}: page {} is {f}% full ({fills:?})", i + 1);
+        }
+    }
+}
+
+#[test]
+fn the_sample_fills_its_pages_at_a4_and_a5() {
+    for trim in ["a4", "a5"] {
+        let dir = sample_project();
+        let opts = Options {
+            trim: Some(folio::content::Trim::parse(trim).unwrap()),
+            only: Some(folio::Kind::Brochure),
+            ..Default::default()
+        };
+        let (_, outcome) = build(dir.path(), &opts);
+        assert_ok(&outcome);
+        let f = fills(&outcome);
+        eprintln!("sample {trim}: {f:?}");
+        assert_designed(&format!("sample {trim}"), &f);
+    }
+}
+
+/// Sentences of the sample report, to write sections of any length from.
+fn sentences() -> Vec<String> {
+    std::fs::read_to_string(repo().join("tests/fixtures/seed.txt"))
+        .unwrap()
+        .split('。')
+        .map(|s| s.trim().replace(['\n', '"'], ""))
+        .filter(|s| s.chars().count() > 20)
+        .map(|s| s + "。")
+        .collect()
+}
+
+const LANDSCAPE: &[&str] = &[
+    "Bridge_by_Sander_Klootwijk.jpg",
+    "Dragonfly_by_Bolly.jpg",
+    "Kleiber_by_Lukas_Baubkus.jpg",
+    "aitzgorri_by_Aitzol_Berasategi.jpg",
+    "free_by_Peter_Nerlich.jpg",
+    "life_by_Aitzol_Berasategi.jpg",
+    "picosdeeuropa_by_Aitzol_Berasategi.jpg",
+    "seeding_by_Clements_Engelhardt.jpg",
+];
+const PORTRAIT: &[&str] = &[
+    "Wine_by_Jakkub_Mede.jpg",
+    "friends_by_Aitzol_Berasategi.jpg",
+];
+
+/// A section: `paragraphs` paragraphs of `sentences_each` sentences; `photos[j]` the photos
+/// of paragraph j (missing: none); key figures when `figures`.
+struct Spec<'a> {
+    paragraphs: usize,
+    sentences_each: usize,
+    photos: &'a [&'a [&'a str]],
+    figures: bool,
+}
+
+/// Writes a project of the sample's photos and the given sections.
+fn write_project(root: &Path, sections: &[Spec]) {
+    copy_dir(&repo().join("photos"), &root.join("photos"));
+    std::fs::create_dir_all(root.join("content")).unwrap();
+    let doc = std::fs::read_to_string(repo().join("content/document.yaml")).unwrap();
+    std::fs::write(root.join("content/document.yaml"), doc).unwrap();
+    let pool = sentences();
+    let mut next = 0;
+    for (i, s) in sections.iter().enumerate() {
+        let mut y = format!("title: \"第{}部分 工作综述\"\n", i + 1);
+        if s.figures {
+            y.push_str("figures:\n  - value: \"126\"\n    unit: \"场\"\n    label: \"宣讲活动\"\n  - value: \"65万\"\n    unit: \"余名\"\n    label: \"参与青年\"\n  - value: \"95%\"\n    label: \"覆盖率\"\n");
+        }
+        y.push_str("paragraphs:\n");
+        for j in 0..s.paragraphs {
+            let text: String = (0..s.sentences_each)
+                .map(|_| {
+                    next += 1;
+                    pool[next % pool.len()].clone()
+                })
+                .collect();
+            y.push_str(&format!(
+                "  - lead: \"要点{}。\"\n    text: \"{text}\"\n",
+                j + 1
+            ));
+            if let Some(ps) = s.photos.get(j).filter(|p| !p.is_empty()) {
+                y.push_str(&format!("    photos: [{}]\n", ps.join(", ")));
+            }
+        }
+        std::fs::write(root.join(format!("content/{:02}-part.yaml", i + 1)), y).unwrap();
+    }
+}
+
+fn build_generated(name: &str, sections: &[Spec]) {
+    for trim in ["a4", "a5"] {
+        let dir = tempfile::tempdir().unwrap();
+        // FOLIO_FILL_KEEP=dir keeps the projects (dir/<name>-<trim>) to look at.
+        let kept = std::env::var_os("FOLIO_FILL_KEEP")
+            .map(|k| Path::new(&k).join(format!("{}-{trim}", name.replace(' ', "-"))));
+        let root = kept.clone().unwrap_or_else(|| dir.path().to_path_buf());
+        write_project(&root, sections);
+        let opts = Options {
+            trim: Some(folio::content::Trim::parse(trim).unwrap()),
+            only: Some(folio::Kind::Brochure),
+            ..Default::default()
+        };
+        let (_, outcome) = build(&root, &opts);
+        assert_ok(&outcome);
+        let f = fills(&outcome);
+        eprintln!("{name} {trim}: {f:?}");
+        assert_designed(&format!("{name} {trim}"), &f);
+    }
+}
+
+#[test]
+fn sections_with_0_1_2_and_5_photos() {
+    let (l, p) = (LANDSCAPE, PORTRAIT);
+    build_generated(
+        "photo counts",
+        &[
+            Spec {
+                paragraphs: 4,
+                sentences_each: 3,
+                photos: &[],
+                figures: true,
+            },
+            Spec {
+                paragraphs: 3,
+                sentences_each: 3,
+                photos: &[&[l[0]]],
+                figures: false,
+            },
+            Spec {
+                paragraphs: 5,
+                sentences_each: 2,
+                photos: &[&[], &[l[1], p[0]]],
+                figures: true,
+            },
+            Spec {
+                paragraphs: 6,
+                sentences_each: 3,
+                photos: &[&[l[2], l[3]], &[], &[p[1]], &[l[4], l[5]]],
+                figures: false,
+            },
+        ],
+    );
+}
+
+#[test]
+fn very_short_and_very_long_sections() {
+    let (l, p) = (LANDSCAPE, PORTRAIT);
+    build_generated(
+        "short and long",
+        &[
+            Spec {
+                paragraphs: 1,
+                sentences_each: 1,
+                photos: &[],
+                figures: false,
+            },
+            Spec {
+                paragraphs: 14,
+                sentences_each: 4,
+                photos: &[&[l[6]], &[], &[], &[l[7], l[0]]],
+                figures: true,
+            },
+            Spec {
+                paragraphs: 1,
+                sentences_each: 2,
+                photos: &[&[p[0]]],
+                figures: false,
+            },
+            Spec {
+                paragraphs: 2,
+                sentences_each: 2,
+                photos: &[],
+                figures: true,
+            },
+            Spec {
+                paragraphs: 9,
+                sentences_each: 3,
+                photos: &[&[], &[l[1]]],
+                figures: false,
+            },
+        ],
+    );
+}
+
+#[test]
+fn portrait_photos_and_rows_of_three() {
+    let (l, p) = (LANDSCAPE, PORTRAIT);
+    build_generated(
+        "portraits",
+        &[
+            Spec {
+                paragraphs: 3,
+                sentences_each: 3,
+                photos: &[&[p[0], p[1]], &[p[1]]],
+                figures: true,
+            },
+            Spec {
+                paragraphs: 4,
+                sentences_each: 4,
+                photos: &[&[l[2], p[0], l[3]], &[], &[p[1], l[4]]],
+                figures: true,
+            },
+            Spec {
+                paragraphs: 2,
+                sentences_each: 5,
+                photos: &[&[l[5], l[6], l[7], p[0], p[1]]],
+                figures: false,
+            },
+        ],
+    );
+}
