@@ -11,7 +11,7 @@ use crate::print::{self, Geometry};
 use crate::products::{Kind, OutFile};
 use crate::project::Project;
 use crate::render::data::{self, FontChains};
-use crate::render::{Job, Rendered, Renderer, inspect};
+use crate::render::{Job, Rendered, Renderer, flow, inspect};
 use crate::unchanged::{self, Finishing};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -268,6 +268,14 @@ impl Session {
         };
         let step: &(dyn Fn(photos::PhotoProgress) + Sync) = &*self.progress;
         self.renderer.set_theme(&c.doc.settings.theme);
+        // The flow plan the last run settled on: the brochure is then usually laid out once.
+        let plan_file = self.project.cache_dir().join("flow-plan.json");
+        let plan_before = self.renderer.plan_json();
+        if plan_before == flow::Plan::default().to_json()
+            && let Ok(saved) = std::fs::read(&plan_file)
+        {
+            self.renderer.restore_plan(&saved);
+        }
         let jobs: Vec<Job> = kinds
             .iter()
             .map(|&kind| Job {
@@ -299,6 +307,12 @@ impl Session {
                 .collect()
         };
         self.renderer.evict();
+        let plan_after = self.renderer.plan_json();
+        if !opts.dry_run && plan_after != plan_before {
+            // Only a cache: a plan not written costs a layout next time.
+            let _ = std::fs::create_dir_all(self.project.cache_dir())
+                .and_then(|_| std::fs::write(&plan_file, &plan_after));
+        }
         for r in results {
             match r {
                 Ok((out, findings)) => {

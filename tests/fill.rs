@@ -27,7 +27,7 @@ fn fills(outcome: &folio::Outcome) -> Vec<u32> {
 /// Every page but the cover, the introduction and the back cover is at least 70 % full.
 fn assert_designed(name: &str, fills: &[u32]) {
     let n = fills.len();
-    assert!(n % 4 == 0, "{name}: {n} pages");
+    assert!(n.is_multiple_of(4), "{name}: {n} pages");
     for (i, &f) in fills.iter().enumerate() {
         assert!(f > 0, "{name}: page {} is blank ({fills:?})", i + 1);
         if i >= 2 && i + 1 < n {

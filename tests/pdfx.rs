@@ -72,9 +72,10 @@ fn the_sample_brochure_is_pdf_x4() {
     let pdf = brochure();
     assert!(pdf.starts_with(b"%PDF-1.6"));
     assert_eq!(pdfx_problems(&pdf), Vec::<String>::new());
-    // Size: the sample's photos at 300 ppi plus the profile stay well under what typst or
-    // XeLaTeX write with the same photos (16.8 MB).
-    assert!(pdf.len() <= 5_000_000, "{} bytes", pdf.len());
+    // Size: the sample's photos at 300 ppi (photo pages print three of them near full page,
+    // 7.5 MB in all) plus the profile stay well under what typst or XeLaTeX write with the
+    // same photos (16.8 MB).
+    assert!(pdf.len() <= 9_000_000, "{} bytes", pdf.len());
     let doc = Document::load_mem(&pdf).unwrap();
     let catalog = doc.catalog().unwrap();
     let intents = catalog.get(b"OutputIntents").unwrap().as_array().unwrap();

@@ -44,6 +44,10 @@ pub struct Plan {
     /// Sections (0-based) that open on the page where the previous section ends.
     #[serde(rename = "run-on")]
     pub run_on: BTreeSet<usize>,
+    /// Rows that did not fit under their section's text once: they stay on the photo page
+    /// (folio's own memory; the layout does not read it).
+    #[serde(skip)]
+    pub no_end: BTreeSet<String>,
 }
 
 impl Plan {
@@ -94,6 +98,8 @@ pub struct Placed {
     pub key: String,
     pub section: usize,
     pub height: f64,
+    /// Under the text: whether the rows there fit the room they got.
+    pub fits: bool,
 }
 
 /// What the markers of one layout say.
@@ -157,11 +163,13 @@ impl Facts {
             let (Some(key), Some(height)) = (key, num(&v, "h")) else {
                 continue;
             };
+            let fits = !matches!(d.get("fits"), Ok(Value::Bool(false)));
             if let Some(section) = section_of(&key) {
                 facts.placed.push(Placed {
                     key,
                     section,
                     height,
+                    fits,
                 });
             }
         }
@@ -226,10 +234,45 @@ impl Facts {
                 .map(|r| r.bottom.y - r.top.y + CLEARANCE)
                 .sum();
             let room = bottom - end.y - CLEARANCE + freed + pulled;
+            // Rows under the text that did not fit the room they got: the last of them goes
+            // to the photo page, for good.
+            let misfit = self.placed.iter().any(|p| p.section == i && !p.fits);
+            let mut allowed = usize::MAX;
+            if misfit {
+                let under: Vec<&str> = closing
+                    .iter()
+                    .map(|(k, _)| *k)
+                    .filter(|k| current.end.contains(*k))
+                    .collect();
+                allowed = under.len().saturating_sub(1);
+                if let Some(last) = under.last() {
+                    next.no_end.insert(last.to_string());
+                }
+            }
+            let known: BTreeSet<&str> = closing.iter().map(|(k, _)| *k).collect();
+            next.no_end.extend(
+                current
+                    .no_end
+                    .iter()
+                    .filter(|k| known.contains(k.as_str()))
+                    .cloned(),
+            );
             let mut used = 0.0;
             let mut under = room >= 0.12 * body_h;
+            // At most three rows under the text: more make a photo page.
+            allowed = allowed.min(3);
             for (key, h) in closing {
-                let least = if current.end.contains(key) { 0.5 } else { 0.6 };
+                under = under && allowed > 0 && !next.no_end.contains(key);
+                allowed = allowed.saturating_sub(1);
+                // Sticky: a row under the text stays down to half its size; a row on the
+                // photo page comes back only with room for all of it.
+                let least = if current.end.contains(key) {
+                    0.5
+                } else if current.page.contains(key) {
+                    1.0
+                } else {
+                    0.6
+                };
                 under = under && (used + h) * least <= room;
                 if under {
                     used += h + CLEARANCE;
@@ -404,6 +447,7 @@ mod tests {
                 key: k.into(),
                 section: 0,
                 height: 250.0,
+                fits: true,
             });
         }
         assert_eq!(g.plan(&plan), plan);

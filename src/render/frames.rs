@@ -87,13 +87,17 @@ pub fn low_resolution(
             .map(|(page, _)| (page + 1).to_string())
             .collect();
         pages.dedup();
+        // A frame typst tried but did not keep (a block laid out twice) is not printed.
+        if pages.is_empty() {
+            continue;
+        }
         let name = &photos.sources[req.photo].name;
         let (w, h) = (served.pixels.width, served.pixels.height);
         out.push(
             Diagnostic::warning(format!(
                 "photo {name} is placed at {:.0} ppi on page {} ({w} × {h} px in a frame that needs {} × {} px for {min_ppi:.0} ppi)",
                 served.ppi,
-                if pages.is_empty() { "?".into() } else { pages.join(", ") },
+                pages.join(", "),
                 req.width,
                 req.height
             ))

@@ -145,8 +145,8 @@ impl Renderer {
                 // photos it asked for wait, as the new layout may want other sizes.
                 if let Ok((doc, _)) = &out
                     && kinds[i] == Kind::Brochure
-                    && flow_rounds[i] < MAX_FLOW_ROUNDS
-                    && self.replan(doc)
+                    && flow_rounds[i] <= MAX_FLOW_ROUNDS
+                    && self.replan(doc, flow_rounds[i] == MAX_FLOW_ROUNDS)
                 {
                     flow_rounds[i] += 1;
                     again.push(i);
@@ -210,18 +210,23 @@ impl Renderer {
     }
 
     /// Reads the flow markers of a laid-out brochure; when they call for another plan, sets it
-    /// for the next compile and says so.
-    fn replan(&self, doc: &PagedDocument) -> bool {
+    /// for the next compile and says so. `last`: the plan has not settled in the rounds
+    /// allowed, so the brochure is laid out once more without one (photos float as typst
+    /// places them), which is always a layout that fits.
+    fn replan(&self, doc: &PagedDocument, last: bool) -> bool {
         let Some(facts) = flow::Facts::read(doc) else {
             return false;
         };
         let mut plan = self.plan.lock();
-        let next = facts.plan(&plan);
+        let mut next = facts.plan(&plan);
         if std::env::var_os("FOLIO_DEBUG_FLOW").is_some() {
             eprintln!("flow: {facts:?}\n  {plan:?} -> {next:?}");
         }
         if next == *plan {
             return false;
+        }
+        if last {
+            next = flow::Plan::default();
         }
         self.brochure.set_flow(next.to_json());
         *plan = next;
@@ -353,6 +358,20 @@ impl Renderer {
     pub fn set_theme(&self, theme: &str) {
         self.brochure.set_theme(theme);
         self.slides.set_theme(theme);
+    }
+
+    /// The brochure's flow plan as JSON (kept in the project's cache so the next run starts
+    /// from it), and setting it from there. A plan that no longer suits the content is
+    /// corrected by the first layout, like any other.
+    pub fn plan_json(&self) -> Vec<u8> {
+        self.plan.lock().to_json()
+    }
+
+    pub fn restore_plan(&self, json: &[u8]) {
+        if let Ok(plan) = serde_json::from_slice::<flow::Plan>(json) {
+            self.brochure.set_flow(plan.to_json());
+            *self.plan.lock() = plan;
+        }
     }
 
     /// Drops cached typst results unused for a few compiles, keeping memory bounded.
