@@ -20,7 +20,7 @@ mod yaml;
 pub use crate::print::Trim;
 pub use document::*;
 pub use resolve::load;
-pub use settings::{LANGUAGES, REGIONS};
+pub use settings::{LANGUAGES, REGIONS, script};
 
 use crate::diag::{Report, SourceMap};
 

@@ -142,6 +142,10 @@ pub struct FontSettings {
 pub struct ThemeFile {
     pub colors: ThemeColors,
     pub fonts: ThemeFonts,
+    /// The fonts of a Traditional Chinese document (`region: tw`, `hk` or `mo`); `fonts` when
+    /// absent.
+    #[serde(default, rename = "fonts-traditional")]
+    pub fonts_traditional: Option<ThemeFonts>,
 }
 
 #[derive(Debug, Deserialize)]

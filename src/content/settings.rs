@@ -12,8 +12,22 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 /// The languages and regions the layouts are made for (their labels and line-breaking rules).
-pub const LANGUAGES: &[&str] = &["zh"];
-pub const REGIONS: &[&str] = &["cn", "sg"];
+pub const LANGUAGES: &[&str] = &["zh", "en"];
+/// Regions of Chinese: Simplified script in the first two, Traditional in the others.
+pub const REGIONS: &[&str] = &["cn", "sg", "tw", "hk", "mo"];
+const TRADITIONAL: &[&str] = &["tw", "hk", "mo"];
+/// Regions of English (spelling and hyphenation follow the language; the region is kept).
+pub const EN_REGIONS: &[&str] = &["us", "gb", "au", "ca", "nz", "ie", "in", "sg", "hk"];
+
+/// The script a document is written in, as the layouts name their label sets: `zh-hans`,
+/// `zh-hant` or `en`.
+pub fn script(language: &str, region: Option<&str>) -> &'static str {
+    match (language, region) {
+        ("en", _) => "en",
+        (_, Some(r)) if TRADITIONAL.contains(&r) => "zh-hant",
+        _ => "zh-hans",
+    }
+}
 
 /// The themes the layout folders offer: `default` (theme.typ) and each `theme-NAME.typ`.
 pub fn themes(layouts: &[PathBuf]) -> Vec<String> {
@@ -41,28 +55,34 @@ pub fn themes(layouts: &[PathBuf]) -> Vec<String> {
 impl Resolver<'_> {
     /// `language` and `region`, checked against what the layouts support.
     pub(super) fn language(&mut self, doc: &DocumentFile, file: usize) -> (String, Option<String>) {
-        let language = doc.language.value.trim().to_string();
+        let language = doc.language.value.trim().to_lowercase();
         if !LANGUAGES.contains(&language.as_str()) {
             let loc = self.loc(&file, &doc.language.referenced);
             self.report.push(
-                Diagnostic::error(format!("language `{language}` is not one folio supports"))
+                Diagnostic::error(format!("language `{}` is not one folio supports", doc.language.value))
                     .at(&self.sources, loc)
                     .hint(format!(
-                        "write one of: {} (Chinese); the region says which script and conventions",
+                        "write one of: {} (zh: Chinese, with `region` cn or sg for Simplified, tw, hk or mo for Traditional; en: English)",
                         LANGUAGES.join(", ")
                     )),
             );
         }
+        let regions = if language == "en" { EN_REGIONS } else { REGIONS };
         let region = doc.region.as_ref().map(|r| {
             let value = r.value.trim().to_lowercase();
-            if !REGIONS.contains(&value.as_str()) {
+            if !regions.contains(&value.as_str()) {
                 let loc = self.loc(&file, &r.referenced);
+                let what = if language == "en" {
+                    "English".to_string()
+                } else {
+                    "Chinese: cn, sg (Simplified), tw, hk, mo (Traditional)".to_string()
+                };
                 self.report.push(
-                    Diagnostic::error(format!("region `{}` is not one folio supports", r.value))
+                    Diagnostic::error(format!("region `{}` is not one folio supports for `language: {language}`", r.value))
                         .at(&self.sources, loc)
                         .hint(format!(
-                            "write one of: {} (Simplified Chinese: mainland China, Singapore), or leave `region` out",
-                            REGIONS.join(", ")
+                            "write one of: {} ({what}), or leave `region` out",
+                            regions.join(", ")
                         )),
                 );
             }
@@ -118,7 +138,11 @@ impl Resolver<'_> {
                     )),
             );
         }
-        let defaults = self.theme_defaults(&theme);
+        // Traditional Chinese documents get the theme's Traditional faces.
+        let region = doc.region.as_ref().map(|r| r.value.trim().to_lowercase());
+        let language = doc.language.value.trim().to_lowercase();
+        let traditional = script(&language, region.as_deref()) == "zh-hant";
+        let defaults = self.theme_defaults(&theme, traditional);
         let primary = self.cmyk(&s.colors.primary, file, defaults.primary);
         let accent = self.cmyk(&s.colors.accent, file, defaults.accent);
         let paper = self.cmyk(&s.colors.paper, file, defaults.paper);
@@ -215,7 +239,7 @@ impl Resolver<'_> {
 
     /// The theme's palette and fonts: `theme-NAME.yaml` when the theme has its own, else
     /// `theme.yaml`, from the first layout folder that holds it (a project's own first).
-    fn theme_defaults(&mut self, theme: &str) -> ThemeDefaults {
+    fn theme_defaults(&mut self, theme: &str, traditional: bool) -> ThemeDefaults {
         let mut names = vec!["theme.yaml".to_string()];
         if theme != "default" {
             names.insert(0, format!("theme-{theme}.yaml"));
@@ -244,12 +268,16 @@ impl Resolver<'_> {
         let Some((t, file)) = self.read::<ThemeFile>(&path) else {
             return fallback;
         };
+        let fonts = match t.fonts_traditional {
+            Some(f) if traditional => f,
+            _ => t.fonts,
+        };
         ThemeDefaults {
             primary: self.cmyk(&Some(t.colors.primary), file, fallback.primary),
             accent: self.cmyk(&Some(t.colors.accent), file, fallback.accent),
             paper: self.cmyk(&Some(t.colors.paper), file, fallback.paper),
-            body_font: t.fonts.body.value,
-            heading_font: t.fonts.heading.value,
+            body_font: fonts.body.value,
+            heading_font: fonts.heading.value,
         }
     }
 

@@ -50,6 +50,8 @@ pub struct Meta {
     /// `text(lang:)`: line breaking and punctuation rules.
     pub lang: String,
     pub region: Option<String>,
+    /// Which labels and typography the layouts use: `zh-hans`, `zh-hant` or `en`.
+    pub script: &'static str,
     /// Speaker notes of the title slide.
     pub notes: Option<String>,
 }
@@ -191,6 +193,7 @@ pub fn data(inputs: &Inputs, kind: Kind) -> Data {
             year: doc.year,
             lang: doc.language.clone(),
             region: doc.region.clone(),
+            script: crate::content::script(&doc.language, doc.region.as_deref()),
             notes: doc.notes.clone(),
         },
         page: Page {
