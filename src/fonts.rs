@@ -136,6 +136,10 @@ pub fn needs_glyph(c: char) -> bool {
 /// Checks that the configured families exist and that every character of the content will be
 /// drawn by a face of their chains. Characters nothing covers are errors listed with where they
 /// occur.
+/// The bundled faces of each Chinese script (theme.yaml's `fonts` and `fonts-traditional`).
+const SIMPLIFIED_FACES: &[&str] = &["Noto Serif CJK SC", "Noto Sans CJK SC"];
+const TRADITIONAL_FACES: &[&str] = &["Noto Serif CJK TC", "Noto Sans CJK TC"];
+
 pub fn check_coverage(doc: &Document, fonts: &Fonts, sources: &SourceMap, report: &mut Report) {
     let families = [
         doc.settings.body_font.as_str(),
@@ -184,14 +188,42 @@ pub fn check_coverage(doc: &Document, fonts: &Fonts, sources: &SourceMap, report
             String::new()
         };
         let chain: Vec<String> = families.iter().flat_map(|f| fonts.chain(f)).collect();
-        report.push(
-            Diagnostic::error(format!(
-                "character `{c}` (U+{:04X}) is not in the fonts {}{more}",
-                c as u32,
-                chain.join(" / ")
-            ))
-            .at(sources, first)
-            .hint("replace the character, or add a font that has it to fonts/ and name it in settings.fonts"),
-        );
+        // Name the script when the other Chinese faces folio bundles have the character: a
+        // Traditional character in a Simplified document is a setting, not a typo.
+        let script = crate::content::script(&doc.language, doc.region.as_deref());
+        let other = match script {
+            "zh-hant" => (
+                "Simplified",
+                SIMPLIFIED_FACES,
+                "`region: cn` (or sg)",
+                "Traditional",
+            ),
+            _ => (
+                "Traditional",
+                TRADITIONAL_FACES,
+                "`region: tw` (or hk, mo)",
+                "Simplified",
+            ),
+        };
+        let named = other.1.iter().all(|f| fonts.covers(f, c)).then_some(other);
+        let (message, hint) = match named {
+            Some((kind, _, region, ours)) => (
+                format!(
+                    "character `{c}` (U+{:04X}) is a {kind} character; the document's fonts are {ours} ({}){more}",
+                    c as u32,
+                    chain.join(" / ")
+                ),
+                format!("set {region} in content/document.yaml, or add a {kind} font to fonts/ and name it in settings.fonts, or replace the character"),
+            ),
+            None => (
+                format!(
+                    "character `{c}` (U+{:04X}) is not in the fonts {}{more}",
+                    c as u32,
+                    chain.join(" / ")
+                ),
+                "replace the character, or add a font that has it to fonts/ and name it in settings.fonts".to_string(),
+            ),
+        };
+        report.push(Diagnostic::error(message).at(sources, first).hint(hint));
     }
 }

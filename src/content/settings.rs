@@ -67,7 +67,11 @@ impl Resolver<'_> {
                     )),
             );
         }
-        let regions = if language == "en" { EN_REGIONS } else { REGIONS };
+        let regions = if language == "en" {
+            EN_REGIONS
+        } else {
+            REGIONS
+        };
         let region = doc.region.as_ref().map(|r| {
             let value = r.value.trim().to_lowercase();
             if !regions.contains(&value.as_str()) {
@@ -78,12 +82,15 @@ impl Resolver<'_> {
                     "Chinese: cn, sg (Simplified), tw, hk, mo (Traditional)".to_string()
                 };
                 self.report.push(
-                    Diagnostic::error(format!("region `{}` is not one folio supports for `language: {language}`", r.value))
-                        .at(&self.sources, loc)
-                        .hint(format!(
-                            "write one of: {} ({what}), or leave `region` out",
-                            regions.join(", ")
-                        )),
+                    Diagnostic::error(format!(
+                        "region `{}` is not one folio supports for `language: {language}`",
+                        r.value
+                    ))
+                    .at(&self.sources, loc)
+                    .hint(format!(
+                        "write one of: {} ({what}), or leave `region` out",
+                        regions.join(", ")
+                    )),
                 );
             }
             value

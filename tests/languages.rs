@@ -1,0 +1,213 @@
+//! Issue 17: Simplified, Traditional and English documents, each with its labels, fonts and
+//! typography. The three sample projects: the repository's own (Simplified), and
+//! `tests/projects/zh-hant` and `tests/projects/en`.
+
+mod common;
+use common::*;
+use folio::Options;
+use folio::render::frames::text_boxes;
+use std::path::Path;
+use std::process::Command;
+
+/// A temporary copy of a sample project: `""` for the repository's own.
+fn project(name: &str) -> tempfile::TempDir {
+    if name.is_empty() {
+        return sample_project();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let from = repo().join("tests/projects").join(name);
+    copy_dir(&from.join("content"), &dir.path().join("content"));
+    copy_dir(&from.join("photos"), &dir.path().join("photos"));
+    dir
+}
+
+fn pdffonts(pdf: &Path) -> String {
+    let out = Command::new("pdffonts").arg(pdf).output().unwrap();
+    assert!(out.status.success(), "pdffonts failed");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn labels_come_out_in_the_documents_language_in_every_output() {
+    // (project, contents, photo credits, handout's title word, a label of the other scripts)
+    let cases = [
+        ("", "目录", "图片来源", "讲义", ["目錄", "Contents"]),
+        ("zh-hant", "目錄", "圖片來源", "講義", ["目录", "Contents"]),
+        (
+            "en",
+            "Contents",
+            "Photocredits",
+            "Handout",
+            ["目录", "目錄"],
+        ),
+    ];
+    for (name, contents, credits, handout, others) in cases {
+        let dir = project(name);
+        let (_, outcome) = build(dir.path(), &Options::default());
+        assert_ok(&outcome);
+        let out = dir.path().join("out");
+        let brochure = pdf_text(&out.join("brochure.pdf"));
+        let slides = pdf_text(&out.join("slides.pdf"));
+        for (what, text) in [("brochure", &brochure), ("slides", &slides)] {
+            assert!(
+                text.contains(contents),
+                "{name}: no {contents} in the {what}"
+            );
+            assert!(text.contains(credits), "{name}: no {credits} in the {what}");
+            for other in others {
+                assert!(!text.contains(other), "{name}: {other} in the {what}");
+            }
+        }
+        let title = pdf_info(&out.join("handout.pdf"), "Title");
+        assert!(title.contains(handout), "{name}: handout title {title}");
+        // The editable deck has the same labels (its agenda slide's title).
+        let deck = pptx_deck(&out.join("slides.pptx")).to_string();
+        assert!(
+            deck.contains(contents),
+            "{name}: no {contents} in slides.pptx"
+        );
+    }
+}
+
+#[test]
+fn traditional_documents_use_the_traditional_faces() {
+    let dir = project("zh-hant");
+    let (_, outcome) = build(dir.path(), &Options::default());
+    assert_ok(&outcome);
+    for pdf in ["brochure.pdf", "slides.pdf"] {
+        let fonts = pdffonts(&dir.path().join("out").join(pdf));
+        assert!(
+            fonts.contains("NotoSerifCJKtc") || fonts.contains("NotoSansCJKtc"),
+            "{pdf}: {fonts}"
+        );
+        assert!(
+            !fonts.contains("CJKsc"),
+            "{pdf} uses a Simplified face: {fonts}"
+        );
+    }
+    // The Simplified sample keeps the Simplified faces.
+    let fonts = pdffonts(&sample_built().dir.path().join("out/brochure.pdf"));
+    assert!(
+        fonts.contains("CJKsc") && !fonts.contains("CJKtc"),
+        "{fonts}"
+    );
+}
+
+#[test]
+fn a_traditional_character_in_a_simplified_document_is_named_as_such() {
+    let dir = sample_project();
+    let path = dir.path().join("content/01-leadership.yaml");
+    let yaml = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, yaml.replacen("牢牢把握", "我們牢牢把握", 1)).unwrap();
+    // Without the system's fonts: a full Noto CJK installed there would draw the character.
+    let out = Command::new(env!("CARGO_BIN_EXE_folio"))
+        .args(["build"])
+        .arg(dir.path())
+        .env("FOLIO_NO_SYSTEM_FONTS", "1")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains("`們` (U+5011) is a Traditional character"),
+        "{err}"
+    );
+    assert!(err.contains("region: tw"), "{err}");
+    assert!(err.contains("content/01-leadership.yaml:18"), "{err}");
+}
+
+#[test]
+fn an_unknown_language_or_region_is_an_error_listing_the_accepted_ones() {
+    for (from, to, expect) in [
+        ("language: zh", "language: fr", "zh, en"),
+        ("region: cn", "region: kr", "cn, sg, tw, hk, mo"),
+    ] {
+        let dir = sample_project();
+        let path = dir.path().join("content/document.yaml");
+        let yaml = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, yaml.replacen(from, to, 1)).unwrap();
+        let (_, outcome) = build(dir.path(), &Options::default());
+        let errs = errors(&outcome);
+        assert!(
+            errs.iter()
+                .any(|e| e.contains("content/document.yaml:") && e.contains(expect)),
+            "{to}: {errs:#?}"
+        );
+    }
+}
+
+/// Lines of body text on the brochure's pages: (left edge, text), with the page's leftmost
+/// body line as 0.
+fn body_lines(outcome: &folio::Outcome, size: f64) -> Vec<(f64, String)> {
+    let r = outcome
+        .rendered
+        .iter()
+        .find(|r| r.kind == folio::Kind::Brochure)
+        .unwrap();
+    let mut out = Vec::new();
+    for page in r.document.pages() {
+        let mut lines: Vec<(f64, f64, String)> = Vec::new();
+        for b in text_boxes(&page.frame) {
+            if (b.size - size).abs() > 0.05 {
+                continue;
+            }
+            match lines.iter_mut().find(|l| (l.0 - b.baseline).abs() < 0.5) {
+                Some(l) => {
+                    l.1 = l.1.min(b.x0);
+                    l.2.push_str(&b.text);
+                }
+                None => lines.push((b.baseline, b.x0, b.text.clone())),
+            }
+        }
+        let left = lines.iter().map(|l| l.1).fold(f64::INFINITY, f64::min);
+        lines.sort_by(|a, b| a.0.total_cmp(&b.0));
+        out.extend(lines.into_iter().map(|(_, x, t)| (x - left, t)));
+    }
+    out
+}
+
+#[test]
+fn english_is_hyphenated_and_indented_the_latin_way() {
+    let dir = project("en");
+    let (_, outcome) = build(dir.path(), &only(folio::Kind::Brochure));
+    assert_ok(&outcome);
+    let lines = body_lines(&outcome, 10.5);
+    assert!(lines.len() > 40, "{} body lines", lines.len());
+    // A word broken at a line end by hyphenation: the line ends in "-", and the piece before
+    // it joined with the next line's first piece is a word of the source without a hyphen.
+    let source: String = ["01-leadership.yaml", "02-organisation.yaml"]
+        .iter()
+        .map(|f| std::fs::read_to_string(dir.path().join("content").join(f)).unwrap())
+        .collect();
+    let words: std::collections::BTreeSet<String> = source
+        .split(|c: char| !c.is_alphabetic())
+        .map(str::to_string)
+        .collect();
+    let hyphenated: Vec<String> = lines
+        .windows(2)
+        .filter_map(|w| {
+            // typst's hyphen is a soft hyphen in the text (U+00AD), drawn as a hyphen.
+            let head = w[0].1.trim_end().strip_suffix(['-', '\u{ad}', '\u{2010}'])?;
+            let head = head.rsplit(|c: char| !c.is_alphabetic()).next()?;
+            let tail: String = w[1]
+                .1
+                .trim_start()
+                .chars()
+                .take_while(|c| c.is_alphabetic())
+                .collect();
+            let word = format!("{head}{tail}");
+            (!head.is_empty() && words.contains(&word)).then_some(word)
+        })
+        .collect();
+    assert!(!hyphenated.is_empty(), "no hyphenated word at a line end");
+    // No 2 em first-line indent: every line starts at the margin or 1.2 em in (10.5 pt type).
+    for (x, t) in &lines {
+        assert!(*x < 1.5 * 10.5, "indented {x:.1} pt: {t}");
+    }
+    // The Chinese sample does indent 2 em (the measure works).
+    let zh = body_lines(&sample_built().outcome, 10.5);
+    assert!(
+        zh.iter().any(|(x, _)| (*x - 21.0).abs() < 1.0),
+        "no 2 em indent in Chinese"
+    );
+}
