@@ -187,7 +187,10 @@ fn english_is_hyphenated_and_indented_the_latin_way() {
         .windows(2)
         .filter_map(|w| {
             // typst's hyphen is a soft hyphen in the text (U+00AD), drawn as a hyphen.
-            let head = w[0].1.trim_end().strip_suffix(['-', '\u{ad}', '\u{2010}'])?;
+            let head = w[0]
+                .1
+                .trim_end()
+                .strip_suffix(['-', '\u{ad}', '\u{2010}'])?;
             let head = head.rsplit(|c: char| !c.is_alphabetic()).next()?;
             let tail: String = w[1]
                 .1
