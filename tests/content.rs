@@ -45,17 +45,24 @@ fn a_valid_document_loads_with_its_text_cleaned_up() {
 
 #[test]
 fn language_and_region_are_checked_at_their_lines() {
-    let l = load(&format!("{DOC}language: en\nregion: tw\n"), SECTION);
+    let l = load(&format!("{DOC}language: fr\nregion: kr\n"), SECTION);
     let e = errors(&l);
     assert!(
         e.iter()
-            .any(|e| e.contains("document.yaml:4") && e.contains("language `en`")),
+            .any(|e| e.contains("document.yaml:4") && e.contains("language `fr`")),
         "{e:#?}"
     );
     assert!(
         e.iter()
-            .any(|e| e.contains("document.yaml:5") && e.contains("region `tw`")),
+            .any(|e| e.contains("document.yaml:5") && e.contains("region `kr`")),
         "{e:#?}"
+    );
+    // English takes English regions, not Chinese ones.
+    let l = load(&format!("{DOC}language: en\nregion: tw\n"), SECTION);
+    assert!(
+        errors(&l)
+            .iter()
+            .any(|e| e.contains("document.yaml:5") && e.contains("region `tw`")),
     );
     assert!(l.document.is_none());
 }

@@ -168,10 +168,10 @@ fn a_project_can_override_one_layout_file() {
     std::fs::create_dir_all(&layouts).unwrap();
     // Its own deck layout, with a different agenda heading; the brochure and theme stay folio's.
     let slides = std::fs::read_to_string(repo().join("layouts/slides.typ")).unwrap();
-    assert!(slides.contains("\"目录\""));
+    assert!(slides.contains("L.contents"));
     std::fs::write(
         layouts.join("slides.typ"),
-        slides.replace("\"目录\"", "\"议程安排\""),
+        slides.replace("L.contents", "\"议程安排\""),
     )
     .unwrap();
     let (session, outcome) = build(dir.path(), &Options::default());
