@@ -243,3 +243,124 @@ fn portrait_photos_and_rows_of_three() {
         ],
     );
 }
+
+/// Body lines of each page of the brochure: (baseline, left, right, text), in reading order.
+fn page_lines(outcome: &folio::Outcome) -> (f64, Vec<Vec<(f64, f64, f64, String)>>) {
+    use folio::render::frames::text_boxes;
+    let r = outcome
+        .rendered
+        .iter()
+        .find(|r| r.kind == folio::Kind::Brochure)
+        .unwrap();
+    // The body size: the size most characters are set in.
+    let mut sizes: std::collections::BTreeMap<i64, usize> = Default::default();
+    for page in r.document.pages() {
+        for b in text_boxes(&page.frame) {
+            *sizes.entry((b.size * 100.0).round() as i64).or_default() += b.text.chars().count();
+        }
+    }
+    let size = *sizes.iter().max_by_key(|(_, n)| **n).unwrap().0 as f64 / 100.0;
+    let pages = r
+        .document
+        .pages()
+        .iter()
+        .map(|page| {
+            let mut lines: Vec<(f64, f64, f64, String)> = Vec::new();
+            for b in text_boxes(&page.frame) {
+                if (b.size - size).abs() > 0.05 {
+                    continue;
+                }
+                match lines.iter_mut().find(|l| (l.0 - b.baseline).abs() < 0.5) {
+                    Some(l) => {
+                        l.1 = l.1.min(b.x0);
+                        l.2 = l.2.max(b.x1);
+                        l.3.push_str(&b.text);
+                    }
+                    None => lines.push((b.baseline, b.x0, b.x1, b.text.clone())),
+                }
+            }
+            lines.sort_by(|a, b| a.0.total_cmp(&b.0));
+            lines
+        })
+        .collect();
+    (size, pages)
+}
+
+/// No paragraph leaves its last line alone at the top of a page (a widow) or its first line
+/// alone at the foot (an orphan). Chinese paragraphs open with a 2 em indent, so a line's
+/// indent says whether it starts a paragraph.
+fn assert_no_widows_or_orphans(name: &str, outcome: &folio::Outcome) {
+    let (size, pages) = page_lines(outcome);
+    let mut checked = 0;
+    for (i, lines) in pages.iter().enumerate() {
+        if lines.len() < 3 {
+            continue;
+        }
+        let left = lines.iter().map(|l| l.1).fold(f64::INFINITY, f64::min);
+        let right = lines.iter().map(|l| l.2).fold(0.0, f64::max);
+        let starts = |l: &(f64, f64, f64, String)| (l.1 - left - 2.0 * size).abs() < 0.3 * size;
+        let full = |l: &(f64, f64, f64, String)| right - l.2 < 0.5 * size;
+        let leading = size * 2.5;
+        // The top line continues a paragraph from the page before, and is its last line.
+        let (top, next) = (&lines[0], &lines[1]);
+        let widow = !starts(top)
+            && (top.1 - left).abs() < 0.3 * size
+            && (starts(next) || next.0 - top.0 > leading)
+            && i > 0
+            && pages[i - 1].last().is_some_and(full);
+        assert!(
+            !widow,
+            "{name}: page {}: a paragraph's last line alone at the top: {}",
+            i + 1,
+            top.3
+        );
+        // The foot line opens a paragraph that goes on on the next page.
+        let (foot, before) = (&lines[lines.len() - 1], &lines[lines.len() - 2]);
+        let orphan = starts(foot) && full(foot) && foot.0 - before.0 < leading;
+        assert!(
+            !orphan,
+            "{name}: page {}: a paragraph's first line alone at the foot: {}",
+            i + 1,
+            foot.3
+        );
+        checked += 1;
+    }
+    assert!(checked >= 4, "{name}: only {checked} pages of text");
+}
+
+#[test]
+fn no_paragraph_leaves_a_single_line_at_a_page_top_or_foot() {
+    for trim in ["a4", "a5"] {
+        let dir = sample_project();
+        let opts = Options {
+            trim: Some(folio::content::Trim::parse(trim).unwrap()),
+            only: Some(folio::Kind::Brochure),
+            ..Default::default()
+        };
+        let (_, outcome) = build(dir.path(), &opts);
+        assert_ok(&outcome);
+        assert_no_widows_or_orphans(&format!("sample {trim}"), &outcome);
+    }
+    let (l, p) = (LANDSCAPE, PORTRAIT);
+    let dir = tempfile::tempdir().unwrap();
+    write_project(
+        dir.path(),
+        &[
+            Spec {
+                paragraphs: 14,
+                sentences_each: 4,
+                photos: &[&[l[6]], &[], &[], &[l[7], l[0]]],
+                figures: true,
+            },
+            Spec {
+                paragraphs: 9,
+                sentences_each: 3,
+                photos: &[&[], &[p[0]]],
+                figures: false,
+            },
+        ],
+    );
+    let (_, outcome) = build(dir.path(), &only(folio::Kind::Brochure));
+    assert_ok(&outcome);
+    assert_no_widows_or_orphans("long sections", &outcome);
+}
