@@ -244,8 +244,11 @@ fn portrait_photos_and_rows_of_three() {
     );
 }
 
-/// Body lines of each page of the brochure: (baseline, left, right, text), in reading order.
-fn page_lines(outcome: &folio::Outcome) -> (f64, Vec<Vec<(f64, f64, f64, String)>>) {
+/// A line of body text: baseline, left, right, text.
+type Line = (f64, f64, f64, String);
+
+/// Body lines of each page of the brochure, in reading order, and the body size.
+fn page_lines(outcome: &folio::Outcome) -> (f64, Vec<Vec<Line>>) {
     use folio::render::frames::text_boxes;
     let r = outcome
         .rendered
@@ -265,7 +268,7 @@ fn page_lines(outcome: &folio::Outcome) -> (f64, Vec<Vec<(f64, f64, f64, String)
         .pages()
         .iter()
         .map(|page| {
-            let mut lines: Vec<(f64, f64, f64, String)> = Vec::new();
+            let mut lines: Vec<Line> = Vec::new();
             for b in text_boxes(&page.frame) {
                 if (b.size - size).abs() > 0.05 {
                     continue;
@@ -298,8 +301,8 @@ fn assert_no_widows_or_orphans(name: &str, outcome: &folio::Outcome) {
         }
         let left = lines.iter().map(|l| l.1).fold(f64::INFINITY, f64::min);
         let right = lines.iter().map(|l| l.2).fold(0.0, f64::max);
-        let starts = |l: &(f64, f64, f64, String)| (l.1 - left - 2.0 * size).abs() < 0.3 * size;
-        let full = |l: &(f64, f64, f64, String)| right - l.2 < 0.5 * size;
+        let starts = |l: &Line| (l.1 - left - 2.0 * size).abs() < 0.3 * size;
+        let full = |l: &Line| right - l.2 < 0.5 * size;
         let leading = size * 2.5;
         // The top line continues a paragraph from the page before, and is its last line.
         let (top, next) = (&lines[0], &lines[1]);
