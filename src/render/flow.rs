@@ -26,9 +26,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
-use typst::foundations::{Label, Selector, Value};
-use typst::introspection::Introspector;
-use typst::utils::PicoStr;
+use typst::foundations::Value;
 use typst_layout::PagedDocument;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -361,27 +359,9 @@ fn section_of(key: &str) -> Option<usize> {
 
 /// Values of `#metadata(..) <name>` elements with where they landed.
 fn marks(doc: &PagedDocument, name: &str) -> Vec<(Value, At)> {
-    let introspector = doc.introspector();
-    let Some(label) = Label::new(PicoStr::intern(name)) else {
-        return Vec::new();
-    };
-    introspector
-        .query(&Selector::Label(label))
-        .iter()
-        .filter_map(|c| {
-            let pos = introspector.position(c.location()?)?;
-            let value = c
-                .to_packed::<typst::introspection::MetadataElem>()?
-                .value
-                .clone();
-            Some((
-                value,
-                At {
-                    page: pos.page.get(),
-                    y: pos.point.y.to_pt(),
-                },
-            ))
-        })
+    super::frames::labelled_at(doc, name)
+        .into_iter()
+        .map(|(page, y, value)| (value, At { page: page + 1, y }))
         .collect()
 }
 

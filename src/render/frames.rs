@@ -151,6 +151,15 @@ pub fn heavy_crops(doc: &PagedDocument, world: &FolioWorld, photos: &PhotoSet) -
 
 /// Values of `#metadata(..) <label>` elements, with their page (0-based).
 fn labelled(doc: &PagedDocument, name: &str) -> Vec<(usize, Value)> {
+    labelled_at(doc, name)
+        .into_iter()
+        .map(|(page, _, value)| (page, value))
+        .collect()
+}
+
+/// Values of `#metadata(..) <label>` elements, with where they landed: page (0-based) and
+/// distance from the page's top (pt).
+pub fn labelled_at(doc: &PagedDocument, name: &str) -> Vec<(usize, f64, Value)> {
     let introspector = doc.introspector();
     let Some(label) = typst::foundations::Label::new(PicoStr::intern(name)) else {
         return Vec::new();
@@ -159,9 +168,9 @@ fn labelled(doc: &PagedDocument, name: &str) -> Vec<(usize, Value)> {
         .query(&Selector::Label(label))
         .iter()
         .filter_map(|c| {
-            let page = introspector.page(c.location()?)?.get() - 1;
+            let pos = introspector.position(c.location()?)?;
             let value = c.to_packed::<MetadataElem>()?.value.clone();
-            Some((page, value))
+            Some((pos.page.get() - 1, pos.point.y.to_pt(), value))
         })
         .collect()
 }
