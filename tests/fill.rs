@@ -12,12 +12,8 @@ use std::path::Path;
 
 /// How full each page of the brochure is, in per cent.
 fn fills(outcome: &folio::Outcome) -> Vec<u32> {
-    let r = outcome
-        .rendered
-        .iter()
-        .find(|r| r.kind == folio::Kind::Brochure)
-        .expect("a brochure was rendered");
-    r.document
+    brochure_of(outcome)
+        .document
         .pages()
         .iter()
         .map(|p| (rows_filled(p) * 100.0).round() as u32)
@@ -36,17 +32,27 @@ fn assert_designed(name: &str, fills: &[u32]) {
     }
 }
 
+/// The brochure of the project at `root`, at `trim`, laid out.
+fn brochure_at(root: &Path, trim: &str) -> folio::Outcome {
+    let opts = Options {
+        trim: Some(folio::content::Trim::parse(trim).unwrap()),
+        only: Some(folio::Kind::Brochure),
+        ..Default::default()
+    };
+    let (_, outcome) = build(root, &opts);
+    assert_ok(&outcome);
+    outcome
+}
+
+/// The sample's brochure at `trim`, laid out.
+fn sample_brochure(trim: &str) -> folio::Outcome {
+    brochure_at(sample_project().path(), trim)
+}
+
 #[test]
 fn the_sample_fills_its_pages_at_a4_and_a5() {
     for trim in ["a4", "a5"] {
-        let dir = sample_project();
-        let opts = Options {
-            trim: Some(folio::content::Trim::parse(trim).unwrap()),
-            only: Some(folio::Kind::Brochure),
-            ..Default::default()
-        };
-        let (_, outcome) = build(dir.path(), &opts);
-        assert_ok(&outcome);
+        let outcome = sample_brochure(trim);
         let f = fills(&outcome);
         eprintln!("sample {trim}: {f:?}");
         assert_designed(&format!("sample {trim}"), &f);
@@ -129,13 +135,7 @@ fn build_generated(name: &str, sections: &[Spec]) {
             .map(|k| Path::new(&k).join(format!("{}-{trim}", name.replace(' ', "-"))));
         let root = kept.clone().unwrap_or_else(|| dir.path().to_path_buf());
         write_project(&root, sections);
-        let opts = Options {
-            trim: Some(folio::content::Trim::parse(trim).unwrap()),
-            only: Some(folio::Kind::Brochure),
-            ..Default::default()
-        };
-        let (_, outcome) = build(&root, &opts);
-        assert_ok(&outcome);
+        let outcome = brochure_at(&root, trim);
         let f = fills(&outcome);
         eprintln!("{name} {trim}: {f:?}");
         assert_designed(&format!("{name} {trim}"), &f);
@@ -244,49 +244,17 @@ fn portrait_photos_and_rows_of_three() {
     );
 }
 
-/// A line of body text: baseline, left, right, text.
-type Line = (f64, f64, f64, String);
-
-/// Body lines of each page of the brochure, in reading order, and the body size.
-fn page_lines(outcome: &folio::Outcome) -> (f64, Vec<Vec<Line>>) {
-    use folio::render::frames::text_boxes;
-    let r = outcome
-        .rendered
-        .iter()
-        .find(|r| r.kind == folio::Kind::Brochure)
-        .unwrap();
+/// Body lines of each page of the brochure, top to bottom, and the body size.
+fn page_lines(outcome: &folio::Outcome) -> (f64, Vec<Vec<TextLine>>) {
     // The body size: the size most characters are set in.
     let mut sizes: std::collections::BTreeMap<i64, usize> = Default::default();
-    for page in r.document.pages() {
-        for b in text_boxes(&page.frame) {
+    for page in brochure_of(outcome).document.pages() {
+        for b in folio::render::frames::text_boxes(&page.frame) {
             *sizes.entry((b.size * 100.0).round() as i64).or_default() += b.text.chars().count();
         }
     }
     let size = *sizes.iter().max_by_key(|(_, n)| **n).unwrap().0 as f64 / 100.0;
-    let pages = r
-        .document
-        .pages()
-        .iter()
-        .map(|page| {
-            let mut lines: Vec<Line> = Vec::new();
-            for b in text_boxes(&page.frame) {
-                if (b.size - size).abs() > 0.05 {
-                    continue;
-                }
-                match lines.iter_mut().find(|l| (l.0 - b.baseline).abs() < 0.5) {
-                    Some(l) => {
-                        l.1 = l.1.min(b.x0);
-                        l.2 = l.2.max(b.x1);
-                        l.3.push_str(&b.text);
-                    }
-                    None => lines.push((b.baseline, b.x0, b.x1, b.text.clone())),
-                }
-            }
-            lines.sort_by(|a, b| a.0.total_cmp(&b.0));
-            lines
-        })
-        .collect();
-    (size, pages)
+    (size, brochure_lines(outcome, size))
 }
 
 /// No paragraph leaves its last line alone at the top of a page (a widow) or its first line
@@ -299,32 +267,32 @@ fn assert_no_widows_or_orphans(name: &str, outcome: &folio::Outcome) {
         if lines.len() < 3 {
             continue;
         }
-        let left = lines.iter().map(|l| l.1).fold(f64::INFINITY, f64::min);
-        let right = lines.iter().map(|l| l.2).fold(0.0, f64::max);
-        let starts = |l: &Line| (l.1 - left - 2.0 * size).abs() < 0.3 * size;
-        let full = |l: &Line| right - l.2 < 0.5 * size;
+        let left = lines.iter().map(|l| l.left).fold(f64::INFINITY, f64::min);
+        let right = lines.iter().map(|l| l.right).fold(0.0, f64::max);
+        let starts = |l: &TextLine| (l.left - left - 2.0 * size).abs() < 0.3 * size;
+        let full = |l: &TextLine| right - l.right < 0.5 * size;
         let leading = size * 2.5;
         // The top line continues a paragraph from the page before, and is its last line.
         let (top, next) = (&lines[0], &lines[1]);
         let widow = !starts(top)
-            && (top.1 - left).abs() < 0.3 * size
-            && (starts(next) || next.0 - top.0 > leading)
+            && (top.left - left).abs() < 0.3 * size
+            && (starts(next) || next.baseline - top.baseline > leading)
             && i > 0
             && pages[i - 1].last().is_some_and(full);
         assert!(
             !widow,
             "{name}: page {}: a paragraph's last line alone at the top: {}",
             i + 1,
-            top.3
+            top.text
         );
         // The foot line opens a paragraph that goes on on the next page.
         let (foot, before) = (&lines[lines.len() - 1], &lines[lines.len() - 2]);
-        let orphan = starts(foot) && full(foot) && foot.0 - before.0 < leading;
+        let orphan = starts(foot) && full(foot) && foot.baseline - before.baseline < leading;
         assert!(
             !orphan,
             "{name}: page {}: a paragraph's first line alone at the foot: {}",
             i + 1,
-            foot.3
+            foot.text
         );
         checked += 1;
     }
@@ -334,14 +302,7 @@ fn assert_no_widows_or_orphans(name: &str, outcome: &folio::Outcome) {
 #[test]
 fn no_paragraph_leaves_a_single_line_at_a_page_top_or_foot() {
     for trim in ["a4", "a5"] {
-        let dir = sample_project();
-        let opts = Options {
-            trim: Some(folio::content::Trim::parse(trim).unwrap()),
-            only: Some(folio::Kind::Brochure),
-            ..Default::default()
-        };
-        let (_, outcome) = build(dir.path(), &opts);
-        assert_ok(&outcome);
+        let outcome = sample_brochure(trim);
         assert_no_widows_or_orphans(&format!("sample {trim}"), &outcome);
     }
     let (l, p) = (LANDSCAPE, PORTRAIT);

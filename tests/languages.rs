@@ -5,7 +5,6 @@
 mod common;
 use common::*;
 use folio::Options;
-use folio::render::frames::text_boxes;
 use std::path::Path;
 use std::process::Command;
 
@@ -139,29 +138,10 @@ fn an_unknown_language_or_region_is_an_error_listing_the_accepted_ones() {
 /// Lines of body text on the brochure's pages: (left edge, text), with the page's leftmost
 /// body line as 0.
 fn body_lines(outcome: &folio::Outcome, size: f64) -> Vec<(f64, String)> {
-    let r = outcome
-        .rendered
-        .iter()
-        .find(|r| r.kind == folio::Kind::Brochure)
-        .unwrap();
     let mut out = Vec::new();
-    for page in r.document.pages() {
-        let mut lines: Vec<(f64, f64, String)> = Vec::new();
-        for b in text_boxes(&page.frame) {
-            if (b.size - size).abs() > 0.05 {
-                continue;
-            }
-            match lines.iter_mut().find(|l| (l.0 - b.baseline).abs() < 0.5) {
-                Some(l) => {
-                    l.1 = l.1.min(b.x0);
-                    l.2.push_str(&b.text);
-                }
-                None => lines.push((b.baseline, b.x0, b.text.clone())),
-            }
-        }
-        let left = lines.iter().map(|l| l.1).fold(f64::INFINITY, f64::min);
-        lines.sort_by(|a, b| a.0.total_cmp(&b.0));
-        out.extend(lines.into_iter().map(|(_, x, t)| (x - left, t)));
+    for lines in brochure_lines(outcome, size) {
+        let left = lines.iter().map(|l| l.left).fold(f64::INFINITY, f64::min);
+        out.extend(lines.into_iter().map(|l| (l.left - left, l.text)));
     }
     out
 }

@@ -149,36 +149,11 @@ fn saddle_imposition_pairs_pages_in_folding_order() {
 
 /// The lines of body text on the brochure's pages, as laid out (runs joined by baseline).
 fn body_lines(outcome: &folio::Outcome, body_size: f64) -> Vec<(usize, String)> {
-    let doc = &outcome
-        .rendered
-        .iter()
-        .find(|r| r.kind == folio::Kind::Brochure)
-        .unwrap()
-        .document;
-    let mut lines = Vec::new();
-    for (i, page) in doc.pages().iter().enumerate() {
-        let mut runs: Vec<_> = folio::render::frames::text_boxes(&page.frame)
-            .into_iter()
-            .filter(|b| (b.size - body_size).abs() < 0.05)
-            .collect();
-        runs.sort_by(|a, b| (a.baseline, a.x0).partial_cmp(&(b.baseline, b.x0)).unwrap());
-        let mut current: Option<(f64, String)> = None;
-        for r in runs {
-            match &mut current {
-                Some((y, text)) if (r.baseline - *y).abs() < 0.5 => text.push_str(&r.text),
-                _ => {
-                    if let Some((_, t)) = current.take() {
-                        lines.push((i + 1, t));
-                    }
-                    current = Some((r.baseline, r.text.clone()));
-                }
-            }
-        }
-        if let Some((_, t)) = current {
-            lines.push((i + 1, t));
-        }
-    }
-    lines
+    brochure_lines(outcome, body_size)
+        .into_iter()
+        .enumerate()
+        .flat_map(|(i, lines)| lines.into_iter().map(move |l| (i + 1, l.text)))
+        .collect()
 }
 
 #[test]

@@ -288,3 +288,59 @@ pub fn pptx_deck(pptx: &Path) -> serde_json::Value {
     );
     serde_json::from_slice(&out.stdout).unwrap()
 }
+
+/// The brochure of a run.
+pub fn brochure_of(outcome: &Outcome) -> &folio::render::Rendered {
+    outcome
+        .rendered
+        .iter()
+        .find(|r| r.kind == folio::Kind::Brochure)
+        .expect("a brochure was rendered")
+}
+
+/// A line of laid-out text: its baseline, left and right edges (pt from the trim's top-left)
+/// and its runs' text, left to right.
+pub struct TextLine {
+    pub baseline: f64,
+    pub left: f64,
+    pub right: f64,
+    pub text: String,
+}
+
+/// The lines of text set at `size` on each page of the brochure, top to bottom.
+pub fn brochure_lines(outcome: &Outcome, size: f64) -> Vec<Vec<TextLine>> {
+    brochure_of(outcome)
+        .document
+        .pages()
+        .iter()
+        .map(|page| {
+            let mut runs: Vec<_> = folio::render::frames::text_boxes(&page.frame)
+                .into_iter()
+                .filter(|b| (b.size - size).abs() < 0.05)
+                .collect();
+            // Runs of one line may sit a hair apart vertically (another font): group by
+            // baseline first, then read each line left to right.
+            runs.sort_by(|a, b| a.baseline.total_cmp(&b.baseline));
+            let mut groups: Vec<Vec<folio::render::frames::TextBox>> = Vec::new();
+            for r in runs {
+                match groups.last_mut() {
+                    Some(g) if (r.baseline - g[0].baseline).abs() < 0.5 => g.push(r),
+                    _ => groups.push(vec![r]),
+                }
+            }
+            let lines: Vec<TextLine> = groups
+                .into_iter()
+                .map(|mut g| {
+                    g.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+                    TextLine {
+                        baseline: g[0].baseline,
+                        left: g[0].x0,
+                        right: g.iter().map(|r| r.x1).fold(f64::MIN, f64::max),
+                        text: g.iter().map(|r| r.text.as_str()).collect(),
+                    }
+                })
+                .collect();
+            lines
+        })
+        .collect()
+}
