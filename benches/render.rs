@@ -270,6 +270,10 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(5);
+    if let Ok(dir) = std::env::var("FOLIO_BENCH_TYPST_ALONE") {
+        typst_alone(Path::new(&dir));
+        return;
+    }
     println!("folio benchmark, {runs} runs each, medians");
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
@@ -281,7 +285,11 @@ fn main() {
         return;
     }
     if case == "save" {
-        save_to_pdf(root, runs * 4);
+        sample_save(root, runs * 4);
+        return;
+    }
+    if case == "cold" {
+        side_by_side(root, runs);
         return;
     }
     // FOLIO_BENCH_SCALE_DIR keeps the generated project (and its photo cache) between runs.
@@ -295,7 +303,12 @@ fn main() {
         scale_edits(&big, runs * 3);
         return;
     }
+    if case == "scale-save" {
+        scale_save(&big, runs * 3);
+        return;
+    }
 
+    side_by_side(root, runs);
     let (cold, cold_rss) = build_runs(root, runs, true);
     println!(
         "sample  cold build (new process, empty cache):   {}",
@@ -329,12 +342,210 @@ fn main() {
         cold_rss.max(warm_rss) / 1024
     );
     scale_edits(&big, runs * 3);
+    sample_save(root, runs * 4);
+    scale_save(&big, runs * 3);
+}
+
+fn sample_save(root: &Path, runs: usize) {
+    save_to_pdf(
+        "sample",
+        root,
+        "content/01-leadership.yaml",
+        "荣誉称号。\"",
+        runs,
+    );
+}
+
+fn scale_save(root: &Path, runs: usize) {
+    let end = "\"\n    photos: [p050.jpg]";
+    save_to_pdf("scale", root, "content/05-part.yaml", end, runs);
+}
+
+/// folio's cold build against typst's own compile of the same brochure and deck, alternating
+/// in one run: new processes each time, folio with an empty `out/` (no photo cache).
+fn side_by_side(root: &Path, runs: usize) {
+    // The layouts' data, as folio hands it to them, for typst to compile on its own.
+    let session = Session::new(Project::open(root, None).unwrap());
+    let outcome = session.run(&Options::default());
+    assert!(!outcome.report.has_errors());
+    let dir = tempfile::tempdir().unwrap();
+    for kind in folio::products::Kind::ALL {
+        std::fs::write(
+            dir.path().join(format!("{}.json", kind.name())),
+            session.layout_data(kind),
+        )
+        .unwrap();
+    }
+    std::fs::write(dir.path().join("root"), root.to_string_lossy().as_bytes()).unwrap();
+    let (mut folio_times, mut typst_times) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let _ = std::fs::remove_dir_all(root.join("out"));
+        folio_times.push(build_process(root).0);
+        let start = Instant::now();
+        let status = Command::new(std::env::current_exe().unwrap())
+            .env("FOLIO_BENCH_TYPST_ALONE", dir.path())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        typst_times.push(start.elapsed());
+    }
+    let range = |v: &[Duration]| {
+        let mut v = v.to_vec();
+        v.sort();
+        format!("{}–{}", ms(v[0]), ms(*v.last().unwrap()))
+    };
+    let (f, t) = (median(folio_times.clone()), median(typst_times.clone()));
+    println!(
+        "sample  cold build, folio:                       {} (range {})",
+        ms(f),
+        range(&folio_times)
+    );
+    println!(
+        "sample  cold build, typst alone (same layouts):  {} (range {})",
+        ms(t),
+        range(&typst_times)
+    );
+    println!(
+        "sample  cold build ratio folio / typst:          {:.2}",
+        f.as_secs_f64() / t.as_secs_f64()
+    );
+}
+
+/// typst alone (run in a child process by `side_by_side`): the brochure and the deck compiled
+/// from folio's layouts and data, each photo given to typst as its original file (typst decodes
+/// it and embeds the JPEG as it is), both PDFs exported and written, side by side. No flow
+/// plan, no photo preparation, no checks: what a typst user's own document of the same pages
+/// would cost.
+fn typst_alone(dir: &Path) {
+    use folio::products::Kind;
+    let root = PathBuf::from(std::fs::read_to_string(dir.join("root")).unwrap());
+    let project = Project::open(&root, None).unwrap();
+    let fonts = folio::fonts::Fonts::discover(&project.font_dirs);
+    std::thread::scope(|s| {
+        for kind in Kind::ALL {
+            let (fonts, project) = (fonts.clone(), &project);
+            s.spawn(move || {
+                let data = std::fs::read(dir.join(format!("{}.json", kind.name()))).unwrap();
+                let world = alone::World::new(fonts, project, kind.layout(), data);
+                let doc = typst::compile::<typst_layout::PagedDocument>(&world)
+                    .output
+                    .unwrap_or_else(|e| panic!("typst alone: {e:?}"));
+                let pdf = typst_pdf::pdf(&doc, &Default::default()).unwrap();
+                std::fs::write(dir.join(format!("{}.pdf", kind.name())), pdf).unwrap();
+            });
+        }
+    });
+}
+
+/// The World of typst alone: layout files read from disk, the data, photos as their files.
+mod alone {
+    use folio::fonts::Fonts;
+    use folio::project::Project;
+    use std::collections::HashMap;
+    use std::path::PathBuf;
+    use std::sync::Arc;
+    use typst::diag::{FileError, FileResult};
+    use typst::foundations::{Bytes, Datetime};
+    use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+    use typst::text::{Font, FontBook};
+    use typst::utils::LazyHash;
+    use typst::{Library, LibraryExt};
+
+    pub struct World {
+        library: LazyHash<Library>,
+        fonts: Arc<Fonts>,
+        main: FileId,
+        layouts: PathBuf,
+        data: Bytes,
+        photos: HashMap<usize, PathBuf>,
+    }
+
+    fn id(path: &str) -> FileId {
+        RootedPath::new(VirtualRoot::Project, VirtualPath::new(path).unwrap()).intern()
+    }
+
+    impl World {
+        pub fn new(fonts: Arc<Fonts>, project: &Project, main: &str, data: Vec<u8>) -> World {
+            let json: serde_json::Value = serde_json::from_slice(&data).unwrap();
+            let mut photos = HashMap::new();
+            collect(&json, &project.photos, &mut photos);
+            World {
+                library: LazyHash::new(Library::builder().build()),
+                fonts,
+                main: id(&format!("/{main}")),
+                layouts: project.layouts[0].clone(),
+                data: Bytes::new(data),
+                photos,
+            }
+        }
+    }
+
+    /// Every photo record's id and file.
+    fn collect(v: &serde_json::Value, dir: &std::path::Path, out: &mut HashMap<usize, PathBuf>) {
+        match v {
+            serde_json::Value::Object(o) => {
+                if let (Some(id), Some(name), Some(_)) = (
+                    o.get("id").and_then(|i| i.as_u64()),
+                    o.get("name").and_then(|n| n.as_str()),
+                    o.get("src"),
+                ) {
+                    out.insert(id as usize, dir.join(name));
+                }
+                o.values().for_each(|v| collect(v, dir, out));
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|v| collect(v, dir, out)),
+            _ => {}
+        }
+    }
+
+    impl typst::World for World {
+        fn library(&self) -> &LazyHash<Library> {
+            &self.library
+        }
+        fn book(&self) -> &LazyHash<FontBook> {
+            self.fonts.store.book()
+        }
+        fn main(&self) -> FileId {
+            self.main
+        }
+        fn source(&self, id: FileId) -> FileResult<Source> {
+            let path = id.get().vpath().realize(&self.layouts).unwrap();
+            let text = std::fs::read_to_string(&path).map_err(|e| FileError::from_io(e, &path))?;
+            Ok(Source::new(id, text))
+        }
+        fn file(&self, id: FileId) -> FileResult<Bytes> {
+            let vpath = id.get().vpath().get_with_slash();
+            if vpath == "/data.json" {
+                return Ok(self.data.clone());
+            }
+            if vpath == "/flow.json" {
+                return Ok(Bytes::new(b"{}".to_vec()));
+            }
+            if let Some(rest) = vpath.strip_prefix("/folio/photos/") {
+                let photo: usize = rest.split('/').next().unwrap().parse().unwrap();
+                let path = &self.photos[&photo];
+                return std::fs::read(path)
+                    .map(Bytes::new)
+                    .map_err(|e| FileError::from_io(e, path));
+            }
+            let path = id.get().vpath().realize(&self.layouts).unwrap();
+            std::fs::read(&path)
+                .map(Bytes::new)
+                .map_err(|e| FileError::from_io(e, &path))
+        }
+        fn font(&self, index: usize) -> Option<Font> {
+            self.fonts.store.font(index)
+        }
+        fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+            Datetime::from_ymd(2000, 1, 1)
+        }
+    }
 }
 
 /// What a person sees: a real `folio watch` process, a file saved as editors save (a temporary
 /// file renamed over the original), until the new brochure.pdf has been renamed into place.
 /// The edit is to a paragraph's end, which only the brochure shows.
-fn save_to_pdf(root: &Path, runs: usize) {
+fn save_to_pdf(name: &str, root: &Path, file: &str, end: &str, runs: usize) {
     use std::io::{BufRead, BufReader};
     use std::os::unix::fs::MetadataExt;
     let mut watch = Command::new(env!("CARGO_BIN_EXE_folio"))
@@ -351,15 +562,15 @@ fn save_to_pdf(root: &Path, runs: usize) {
     }
     // Keep reading the log so the watcher never blocks on a full pipe.
     std::thread::spawn(move || for _ in log.lines() {});
-    let file = root.join("content/01-leadership.yaml");
+    let file = root.join(file);
     let pdf = root.join("out/brochure.pdf");
     let original = std::fs::read_to_string(&file).unwrap();
     let mut times = Vec::new();
     for i in 0..runs {
         std::thread::sleep(Duration::from_millis(300));
         let inode = std::fs::metadata(&pdf).unwrap().ino();
-        let edited = before("荣誉称号。\"")(&original, i);
-        let tmp = root.join("content/.01-leadership.yaml.swp~");
+        let edited = before(end)(&original, i);
+        let tmp = root.join("content/.folio-bench-save.swp~");
         let start = Instant::now();
         std::fs::write(&tmp, &edited).unwrap();
         std::fs::rename(&tmp, &file).unwrap();
@@ -376,7 +587,7 @@ fn save_to_pdf(root: &Path, runs: usize) {
     std::fs::write(&file, original).unwrap();
     times.sort();
     println!(
-        "sample  save to PDF (real watcher, paragraph's end): {} (range {}–{})",
+        "{name:7} save to PDF (real watcher, paragraph's end): {} (range {}–{})",
         ms(median(times.clone())),
         ms(times[0]),
         ms(*times.last().unwrap())

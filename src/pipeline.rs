@@ -122,6 +122,12 @@ impl Session {
         self.project.out.join(file.file_name())
     }
 
+    /// The data the last run handed `kind`'s layout (`/data.json`), e.g. to compile the same
+    /// pages elsewhere.
+    pub fn layout_data(&self, kind: Kind) -> Vec<u8> {
+        self.renderer.data(kind).to_vec()
+    }
+
     pub fn run(&self, opts: &Options) -> Outcome {
         let start = Instant::now();
         let mut outcome = Outcome {
@@ -365,6 +371,10 @@ impl Session {
             bytes,
         };
         let report = &mut done.diagnostics;
+        // The photos go into the PDFs' slots here, in the same update as the print finishing.
+        let splice = photos::slot::Splice {
+            photos: &checked.photos,
+        };
         done.files = match out.kind {
             Kind::Brochure => {
                 let geometry = finishing.geometry;
@@ -382,7 +392,7 @@ impl Session {
                     ),
                 });
                 let bleed = geometry.bleed * print::MM;
-                let pdf = match print::finish::print_file(pdf, bleed, pdfx.as_ref()) {
+                let pdf = match print::finish::print_file(pdf, bleed, pdfx.as_ref(), &splice) {
                     Ok(pdf) => pdf,
                     Err(e) => {
                         report.push(Diagnostic::error(format!("print finishing failed: {e}")));
@@ -419,13 +429,19 @@ impl Session {
                     let started = Instant::now();
                     let data = data::handout(&self.renderer.data(Kind::Slides), &notes);
                     match self.renderer.handout(data, &out.document) {
-                        Ok(bytes) => files.push(file(OutFile::Handout, bytes)),
+                        Ok(bytes) => match print::update::apply(bytes, &splice) {
+                            Ok(bytes) => files.push(file(OutFile::Handout, bytes)),
+                            Err(e) => report.push(photo_error(e)),
+                        },
                         Err(errors) => report.extend(errors),
                     }
                     done.handout = started.elapsed();
                 }
                 if finishing.deck_pdf {
-                    files.push(file(OutFile::Slides, pdf));
+                    match print::update::apply(pdf, &splice) {
+                        Ok(pdf) => files.push(file(OutFile::Slides, pdf)),
+                        Err(e) => report.push(photo_error(e)),
+                    }
                     files.push(file(OutFile::SlidesNotes, crate::notes::pdfpc(&notes)));
                 }
                 files
@@ -542,4 +558,10 @@ fn output_profile(choice: &str) -> Result<Arc<crate::profiles::OutputProfile>, B
         );
         Box::new(d)
     })
+}
+
+/// A photo that could not be written into a PDF (a bug: the PDF is not written).
+fn photo_error(e: String) -> Diagnostic {
+    Diagnostic::error(format!("the photos could not be placed in the PDF: {e}"))
+        .hint("this is a bug in folio; please report it with the project")
 }

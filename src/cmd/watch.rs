@@ -16,18 +16,36 @@ pub struct Args {
     #[command(flatten)]
     pub output: crate::OutputArgs,
     /// Longest wait for a burst of changes to end before re-rendering, in milliseconds. A
-    /// burst ends sooner, after 10 ms without events (an editor's save is a write and a
-    /// rename a millisecond or two apart).
+    /// burst ends sooner: 2 ms after a file is complete (closed after writing, or renamed into
+    /// place, as editors save), or after 10 ms without events.
     #[arg(long, default_value_t = 50)]
     pub debounce_ms: u64,
 }
 
 /// How long without events ends a burst of them.
 const QUIET: Duration = Duration::from_millis(10);
+/// How long without events ends a burst once a file of the project is complete: what an
+/// editor does right after saving (a permission change, a backup's removal) comes within it.
+const SETTLE: Duration = Duration::from_millis(2);
 
 enum Event {
-    Changed(Vec<PathBuf>),
+    /// Paths changed; `complete` when the event says a file is whole (closed after writing,
+    /// or renamed into place): a copy still in progress sends only data events.
+    Changed {
+        paths: Vec<PathBuf>,
+        complete: bool,
+    },
     Stop,
+}
+
+/// Whether an event marks a file as whole.
+fn completes(kind: &notify::EventKind) -> bool {
+    use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
+    matches!(
+        kind,
+        notify::EventKind::Access(AccessKind::Close(AccessMode::Write))
+            | notify::EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
+    )
 }
 
 pub fn run(args: Args) -> ExitCode {
@@ -56,10 +74,15 @@ pub fn run(args: Args) -> ExitCode {
     let events = tx.clone();
     let mut watcher =
         match notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-            if let Ok(ev) = res
-                && !matches!(ev.kind, notify::EventKind::Access(_))
-            {
-                let _ = events.send(Event::Changed(ev.paths));
+            if let Ok(ev) = res {
+                let complete = completes(&ev.kind);
+                // Reads (and closing a file opened for reading) change nothing.
+                if complete || !matches!(ev.kind, notify::EventKind::Access(_)) {
+                    let _ = events.send(Event::Changed {
+                        paths: ev.paths,
+                        complete,
+                    });
+                }
             }
         }) {
             Ok(w) => w,
@@ -76,14 +99,23 @@ pub fn run(args: Args) -> ExitCode {
     build(&session, &opts, "first build");
     eprintln!("watching {} (Ctrl-C to stop)", list(&session, &watched));
     let longest = Duration::from_millis(args.debounce_ms);
-    while let Ok(Event::Changed(mut changed)) = rx.recv() {
-        // Collect the burst of events one save makes: until 10 ms pass without one, and no
-        // longer than `--debounce-ms` in all.
+    while let Ok(Event::Changed {
+        paths: mut changed,
+        complete,
+    }) = rx.recv()
+    {
+        // Collect the burst of events one save makes: until 2 ms pass without one after a
+        // project file is complete (10 ms before that), and no longer than `--debounce-ms`.
         let until = Instant::now() + longest;
+        let mut whole = complete && changed.iter().any(|p| relevant(&session, p));
         loop {
             let left = until.saturating_duration_since(Instant::now());
-            match rx.recv_timeout(left.min(QUIET)) {
-                Ok(Event::Changed(p)) => changed.extend(p),
+            let quiet = if whole { SETTLE } else { QUIET };
+            match rx.recv_timeout(left.min(quiet)) {
+                Ok(Event::Changed { paths, complete }) => {
+                    whole |= complete && paths.iter().any(|p| relevant(&session, p));
+                    changed.extend(paths);
+                }
                 Ok(Event::Stop) => return stopped(),
                 Err(mpsc::RecvTimeoutError::Timeout) => break,
                 Err(mpsc::RecvTimeoutError::Disconnected) => return stopped(),

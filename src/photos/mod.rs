@@ -2,14 +2,15 @@
 //! layout places them in (300 ppi for print), on demand, in parallel, with a disk cache.
 //!
 //! Layouts ask for a photo by a virtual path `/folio/photos/<id>/<W>x<H>@<DPI>`: photo number,
-//! the frame's size in pixels at the output's resolution, and that resolution. A request not
-//! yet prepared is answered with a same-sized placeholder and remembered; the renderer then
-//! prepares every missing request in parallel and compiles again.
+//! the frame's size in pixels at the output's resolution, and that resolution. Every request is
+//! answered at once with a slot of the frame's size (`slot.rs`); the renderer prepares the
+//! requests while the PDFs export, and the photos are written into the slots afterwards.
 
 pub mod cache;
 pub mod decode;
 pub mod resample;
 pub mod separate;
+pub mod slot;
 pub mod wrap;
 
 use crate::content::{Document, Focus};
@@ -77,13 +78,8 @@ impl Request {
 /// A prepared photo for one request.
 #[derive(Clone)]
 pub struct Served {
-    /// What typst embeds: the JPEG wrapped as a one-page PDF (`wrap.rs`).
-    pub bytes: Bytes,
-    /// The JPEG itself, for outputs that place pictures themselves (`slides.pptx`).
+    /// The JPEG written into the PDFs' slots (and placed by `slides.pptx`).
     pub jpeg: Bytes,
-    /// Resolution of the photo in its frame (pixels per inch of the placed size).
-    pub ppi: f64,
-    pub pixels: Pixels,
 }
 
 /// What a process remembers between builds (the watch loop): prepared photos, keyed by the
@@ -241,14 +237,33 @@ impl PhotoSet {
         req.photo < self.sources.len()
     }
 
-    /// A grey stand-in of the requested size, for a first compile before photos are ready.
-    pub fn placeholder(req: &Request) -> Bytes {
-        let svg = format!(
-            r##"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}"><rect width="{w}" height="{h}" fill="#cccccc"/></svg>"##,
-            w = req.width,
-            h = req.height
+    /// The name of `req`'s slot: the request and a hash of what fills it (the photo's
+    /// content, focus and separation), so a changed photo changes the slot.
+    pub fn slot_name(&self, req: &Request) -> Option<String> {
+        let key = self.key(req)?;
+        let mut h = blake3::Hasher::new();
+        h.update(key.hash.as_bytes());
+        h.update(&key.focus.0.to_le_bytes());
+        h.update(&key.focus.1.to_le_bytes());
+        if let Some(p) = key.press {
+            h.update(p.as_bytes());
+        }
+        Some(slot::name(req, &h.finalize()))
+    }
+
+    /// What typst places for `req`: its slot, a one-page PDF of the frame's size.
+    pub fn slot(&self, req: &Request) -> Option<Bytes> {
+        let (w_pt, h_pt) = (
+            req.width as f64 * 72.0 / req.dpi as f64,
+            req.height as f64 * 72.0 / req.dpi as f64,
         );
-        Bytes::new(svg.into_bytes())
+        Some(Bytes::new(slot::pdf(&self.slot_name(req)?, w_pt, h_pt)))
+    }
+
+    /// How `req` will be prepared: crop and pixels, known before any decoding.
+    pub fn plan(&self, req: &Request) -> Option<Plan> {
+        let src = self.sources.get(req.photo)?;
+        Some(Plan::new(src, req, self.press_for(req)))
     }
 
     /// Prepares `requests` (decode once per photo, crop, resample, encode), in parallel,
@@ -260,7 +275,12 @@ impl PhotoSet {
     ) -> Result<(), PhotoError> {
         let mut by_photo: HashMap<usize, Vec<Request>> = HashMap::new();
         for r in requests {
-            by_photo.entry(r.photo).or_default().push(*r);
+            if self.contains(r) && self.lookup(r).is_none() {
+                by_photo.entry(r.photo).or_default().push(*r);
+            }
+        }
+        if by_photo.is_empty() {
+            return Ok(());
         }
         let groups: Vec<(usize, Vec<Request>)> = by_photo.into_iter().collect();
         progress(PhotoProgress::Queued(groups.len()));
@@ -325,23 +345,10 @@ impl PhotoSet {
                 self.cache.put(&key, &b);
                 b
             };
-            // Frame size in points: what the layout asked for, at its resolution.
-            let (w_pt, h_pt) = (
-                req.width as f64 * 72.0 / req.dpi as f64,
-                req.height as f64 * 72.0 / req.dpi as f64,
-            );
-            let jpeg = Bytes::new(bytes);
-            let embedded = match wrap::pdf_of_jpeg(&jpeg, w_pt, h_pt) {
-                Some(pdf) => Bytes::new(pdf),
-                None => jpeg.clone(),
-            };
             out.push((
                 *req,
                 Served {
-                    bytes: embedded,
-                    jpeg,
-                    ppi: req.dpi as f64 * plan.out.width as f64 / req.width as f64,
-                    pixels: plan.out,
+                    jpeg: Bytes::new(bytes),
                 },
             ));
         }
@@ -373,6 +380,11 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Resolution of the prepared photo in its frame (pixels per inch of the placed size).
+    pub fn ppi(&self, req: &Request) -> f64 {
+        req.dpi as f64 * self.out.width as f64 / req.width as f64
+    }
+
     pub fn new(src: &Source, req: &Request, press: Option<&Press>) -> Plan {
         let (w, h) = (src.probe.width, src.probe.height);
         let aspect = req.width as f64 / req.height as f64;

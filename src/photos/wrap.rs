@@ -1,10 +1,7 @@
-//! A prepared JPEG wrapped in a one-page PDF the size of its frame (written with pdf-writer,
-//! already in the tree through typst).
-//!
-//! typst decodes every raster image it places and keeps the pixels for the whole process
-//! (hundreds of megabytes for a brochure of photos). A PDF image is embedded by copying its
-//! objects, so the JPEG bytes go into the brochure untouched and are never decoded: memory stays
-//! small and compiles stay fast. The JPEG keeps its own colour space (ICC-tagged RGB, grey or CMYK).
+//! A prepared JPEG as a PDF image object, written into the output PDFs by `slot.rs`: its
+//! headers read (size, components, ICC profile, Adobe inversion), its bytes embedded as they
+//! are (DCTDecode), never decoded. The JPEG keeps its own colour space (ICC-tagged RGB, grey or
+//! CMYK; untagged RGB is tagged sRGB).
 
 /// What a JPEG's headers say about how to embed it.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,66 +70,55 @@ pub fn jpeg_info(data: &[u8]) -> Option<JpegInfo> {
     })
 }
 
-/// The sRGB profile that tags untagged RGB photos.
-fn srgb() -> Option<&'static [u8]> {
-    Some(crate::profiles::SRGB)
-}
-
-/// A PDF whose single page (`width_pt` × `height_pt`) is filled by the JPEG.
-pub fn pdf_of_jpeg(jpeg: &[u8], width_pt: f64, height_pt: f64) -> Option<Vec<u8>> {
-    use pdf_writer::{Filter, Finish, Name, Pdf, Rect, Ref};
+/// A JPEG as a PDF image object: the dictionary (with `/Length`) and, when the image needs
+/// one, the ICC profile its `/ColorSpace` refers to as `ICC_REF` (the caller writes the
+/// profile as an object and puts its number there). `None` when the bytes are not a JPEG of 1,
+/// 3 or 4 components.
+pub fn image_dict(jpeg: &[u8]) -> Option<(String, Option<Icc<'_>>)> {
     let info = jpeg_info(jpeg)?;
     if !matches!(info.components, 1 | 3 | 4) {
         return None;
     }
     // Untagged RGB is sRGB by convention: say so, for colour-managed print workflows.
-    let icc = match (&info.icc, info.components) {
-        (Some(p), 1 | 3) => Some(p.as_slice()),
-        (None, 3) => srgb(),
+    let icc = match (info.icc, info.components) {
+        (Some(p), 1 | 3) => Some(Icc {
+            profile: std::borrow::Cow::Owned(p),
+            components: info.components,
+        }),
+        (None, 3) => Some(Icc {
+            profile: std::borrow::Cow::Borrowed(crate::profiles::SRGB),
+            components: 3,
+        }),
         _ => None,
     };
-    let (catalog, pages, page, image, content, profile) = (
-        Ref::new(1),
-        Ref::new(2),
-        Ref::new(3),
-        Ref::new(4),
-        Ref::new(5),
-        Ref::new(6),
+    let space = match (&icc, info.components) {
+        (Some(_), _) => format!("[/ICCBased {ICC_REF}]"),
+        (None, 1) => "/DeviceGray".into(),
+        (None, 3) => "/DeviceRGB".into(),
+        (None, _) => "/DeviceCMYK".into(),
+    };
+    // Adobe's tools store CMYK inverted.
+    let decode = if info.components == 4 && info.adobe {
+        "/Decode[1 0 1 0 1 0 1 0]"
+    } else {
+        ""
+    };
+    let dict = format!(
+        "<</Type/XObject/Subtype/Image/Width {}/Height {}/BitsPerComponent 8/ColorSpace{space}{decode}/Filter/DCTDecode/Length {}>>",
+        info.width,
+        info.height,
+        jpeg.len()
     );
-    let mut pdf = Pdf::new();
-    // PDF 1.6: the print file is PDF 1.6 (PDF/X-4), and typst embeds no PDF newer than its output.
-    pdf.set_version(1, 6);
-    pdf.catalog(catalog).pages(pages);
-    pdf.pages(pages).kids([page]).count(1);
-    let mut p = pdf.page(page);
-    p.parent(pages)
-        .media_box(Rect::new(0.0, 0.0, width_pt as f32, height_pt as f32))
-        .contents(content);
-    p.resources().x_objects().pair(Name(b"Im0"), image);
-    p.finish();
-    let mut img = pdf.image_xobject(image, jpeg);
-    img.filter(Filter::DctDecode);
-    img.width(info.width as i32)
-        .height(info.height as i32)
-        .bits_per_component(8);
-    match (icc, info.components) {
-        (Some(_), _) => img.color_space().icc_based(profile),
-        (None, 1) => img.color_space().device_gray(),
-        (None, 3) => img.color_space().device_rgb(),
-        (None, _) => img.color_space().device_cmyk(),
-    }
-    if info.components == 4 && info.adobe {
-        // Adobe's tools store CMYK inverted.
-        img.decode([1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0]);
-    }
-    img.finish();
-    // The content stream as folio has always written it (its bytes reach the output PDF).
-    let ops = format!("q {width_pt:.4} 0 0 {height_pt:.4} 0 0 cm /Im0 Do Q");
-    pdf.stream(content, ops.as_bytes());
-    if let Some(icc) = icc {
-        pdf.icc_profile(profile, icc).n(info.components as i32);
-    }
-    Some(pdf.finish())
+    Some((dict, icc))
+}
+
+/// Stands in the image dictionary for the reference to the ICC profile object.
+pub const ICC_REF: &str = "ICC_REF";
+
+/// The ICC profile an image is described with.
+pub struct Icc<'a> {
+    pub profile: std::borrow::Cow<'a, [u8]>,
+    pub components: u8,
 }
 
 #[cfg(test)]
@@ -156,12 +142,14 @@ mod tests {
     }
 
     #[test]
-    fn wraps_a_jpeg_in_a_valid_pdf() {
+    fn describes_a_jpeg_as_an_image() {
         let j = jpeg(40, 20);
-        let pdf = pdf_of_jpeg(&j, 100.0, 50.0).unwrap();
-        let doc = lopdf::Document::load_mem(&pdf).unwrap();
-        assert_eq!(doc.get_pages().len(), 1);
-        // The JPEG is inside, byte for byte.
-        assert!(pdf.windows(j.len()).any(|w| w == j.as_slice()));
+        let (dict, icc) = image_dict(&j).unwrap();
+        assert!(dict.contains("/Width 40/Height 20"), "{dict}");
+        assert!(dict.contains(&format!("/Length {}", j.len())), "{dict}");
+        // Untagged RGB is tagged sRGB.
+        assert!(dict.contains("/ICCBased ICC_REF"), "{dict}");
+        assert_eq!(icc.unwrap().components, 3);
+        assert!(image_dict(b"not a jpeg").is_none());
     }
 }

@@ -5,20 +5,29 @@
 //! (`update.rs`); a file not laid out as expected is parsed and rewritten with lopdf instead.
 
 use super::pdfx::{PdfX, syntax};
-use super::update::{TypstPdf, remove_key};
+use super::update::{Splice, TypstPdf, remove_key};
 use super::{rect, rect_object as to_obj};
 use lopdf::{Document, Object};
 
 /// Sets BleedBox = TrimBox grown by `bleed` points (within the MediaBox) on every page and,
-/// with `pdfx`, makes the file PDF/X-4.
-pub fn print_file(mut pdf: Vec<u8>, bleed: f64, pdfx: Option<&PdfX>) -> Result<Vec<u8>, String> {
-    let update = TypstPdf::read(&pdf).and_then(|file| incremental(&file, bleed, pdfx));
+/// with `pdfx`, makes the file PDF/X-4; `splice` adds its objects (the photos) in the same
+/// update.
+pub fn print_file(
+    mut pdf: Vec<u8>,
+    bleed: f64,
+    pdfx: Option<&PdfX>,
+    splice: &dyn Splice,
+) -> Result<Vec<u8>, String> {
+    let update = match TypstPdf::read(&pdf) {
+        Some(file) => incremental(&file, bleed, pdfx, splice)?,
+        None => None,
+    };
     match update {
         Some(update) => {
-            pdf.extend_from_slice(&update);
+            update.append_to(&mut pdf);
             Ok(pdf)
         }
-        None => rewrite(&pdf, bleed, pdfx),
+        None => rewrite(&pdf, bleed, pdfx, splice),
     }
 }
 
@@ -44,13 +53,32 @@ fn box_in(dict: &str, key: &str) -> Option<[f64; 4]> {
 }
 
 /// The update to append to the file typst wrote; `None` when it does not look like that.
-fn incremental(file: &TypstPdf, bleed: f64, pdfx: Option<&PdfX>) -> Option<Vec<u8>> {
+fn incremental(
+    file: &TypstPdf,
+    bleed: f64,
+    pdfx: Option<&PdfX>,
+    splice: &dyn Splice,
+) -> Result<Option<super::update::Appended>, String> {
     let pages = file.pages();
     if pages.is_empty() {
-        return None;
+        return Ok(None);
     }
     let mut update = file.update();
-    for (n, page) in &pages {
+    Ok(edits(file, &mut update, &pages, bleed, pdfx)
+        .map(|()| splice.incremental(file, &mut update))
+        .transpose()?
+        .map(|()| update.finish()))
+}
+
+/// The page boxes and PDF/X objects, into `update`; `None` when the file is not as expected.
+fn edits(
+    file: &TypstPdf,
+    update: &mut super::update::Update,
+    pages: &[(usize, String)],
+    bleed: f64,
+    pdfx: Option<&PdfX>,
+) -> Option<()> {
+    for (n, page) in pages {
         let media = box_in(page, "/MediaBox")?;
         let trim = box_in(page, "/TrimBox").unwrap_or(media);
         let b = bleed_box(media, trim, bleed);
@@ -87,13 +115,19 @@ fn incremental(file: &TypstPdf, bleed: f64, pdfx: Option<&PdfX>) -> Option<Vec<u
         update.replace(root, catalog.as_bytes());
         update.set_trailer("/Info", &format!("{info} 0 R"));
     }
-    Some(update.finish())
+    Some(())
 }
 
 /// The general path: parse and rewrite the whole file.
-fn rewrite(pdf: &[u8], bleed: f64, pdfx: Option<&PdfX>) -> Result<Vec<u8>, String> {
+fn rewrite(
+    pdf: &[u8],
+    bleed: f64,
+    pdfx: Option<&PdfX>,
+    splice: &dyn Splice,
+) -> Result<Vec<u8>, String> {
     let mut doc =
         Document::load_mem(pdf).map_err(|e| format!("reading the PDF typst wrote: {e}"))?;
+    splice.rewrite(&mut doc)?;
     let pages: Vec<_> = doc.get_pages().into_values().collect();
     for id in pages {
         let dict = doc

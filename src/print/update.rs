@@ -93,11 +93,26 @@ impl<'a> TypstPdf<'a> {
         reference(&self.trailer, key)
     }
 
+    /// The file's bytes.
+    pub fn bytes(&self) -> &'a [u8] {
+        self.pdf
+    }
+
+    /// The object that byte `at` of the file belongs to: the one starting last before it.
+    pub fn object_at(&self, at: usize) -> Option<usize> {
+        self.offsets
+            .iter()
+            .enumerate()
+            .filter_map(|(n, o)| o.filter(|&o| o <= at).map(|o| (o, n)))
+            .max()
+            .map(|(_, n)| n)
+    }
+
     /// An update that edits this file.
     pub fn update(&self) -> Update {
-        let mut out = Vec::new();
+        let mut out = Appended::default();
         if !self.pdf.ends_with(b"\n") {
-            out.push(b'\n');
+            out.text(b"\n");
         }
         Update {
             base: self.pdf.len(),
@@ -113,21 +128,84 @@ impl<'a> TypstPdf<'a> {
 /// Objects to append to a file, and its new trailer.
 pub struct Update {
     base: usize,
-    out: Vec<u8>,
+    out: Appended,
     entries: Vec<(usize, usize)>,
     next: usize,
     trailer: String,
     prev: usize,
 }
 
+/// Bytes to append to a file: written text, and large streams kept by reference until the
+/// one copy into the file (a brochure's photos are megabytes).
+#[derive(Default)]
+pub struct Appended {
+    parts: Vec<Part>,
+    len: usize,
+}
+
+enum Part {
+    Text(Vec<u8>),
+    Shared(Box<dyn AsRef<[u8]> + Send + Sync>),
+}
+
+impl Appended {
+    fn text(&mut self, bytes: &[u8]) {
+        if !matches!(self.parts.last(), Some(Part::Text(_))) {
+            self.parts.push(Part::Text(Vec::new()));
+        }
+        if let Some(Part::Text(t)) = self.parts.last_mut() {
+            t.extend_from_slice(bytes);
+        }
+        self.len += bytes.len();
+    }
+
+    fn shared(&mut self, bytes: Box<dyn AsRef<[u8]> + Send + Sync>) {
+        self.len += (*bytes).as_ref().len();
+        self.parts.push(Part::Shared(bytes));
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Appends everything to `pdf`, growing it once.
+    pub fn append_to(self, pdf: &mut Vec<u8>) {
+        pdf.reserve_exact(self.len);
+        for part in self.parts {
+            match part {
+                Part::Text(t) => pdf.extend_from_slice(&t),
+                Part::Shared(b) => pdf.extend_from_slice((*b).as_ref()),
+            }
+        }
+    }
+}
+
 impl Update {
     /// A new revision of object `n`.
     pub fn replace(&mut self, n: usize, body: &[u8]) {
         self.entries.push((n, self.base + self.out.len()));
+        self.out.text(format!("{n} 0 obj\n").as_bytes());
+        self.out.text(body);
+        self.out.text(b"\nendobj\n");
+    }
+
+    /// A new revision of object `n` that is a stream: its dictionary (with `/Length`) and
+    /// data, which is not copied until the update is appended.
+    pub fn replace_stream(
+        &mut self,
+        n: usize,
+        dict: &str,
+        data: Box<dyn AsRef<[u8]> + Send + Sync>,
+    ) {
+        self.entries.push((n, self.base + self.out.len()));
         self.out
-            .extend_from_slice(format!("{n} 0 obj\n").as_bytes());
-        self.out.extend_from_slice(body);
-        self.out.extend_from_slice(b"\nendobj\n");
+            .text(format!("{n} 0 obj\n{dict}\nstream\n").as_bytes());
+        self.out.shared(data);
+        self.out.text(b"\nendstream\nendobj\n");
     }
 
     /// A new object; its number.
@@ -144,31 +222,62 @@ impl Update {
         self.next - 1
     }
 
+    /// Nothing to append.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
     /// Sets a trailer key (`/Info 12 0 R`).
     pub fn set_trailer(&mut self, key: &str, value: &str) {
         self.trailer = format!("{}{key} {value}", remove_key(&self.trailer, key));
     }
 
     /// The bytes to append to the file.
-    pub fn finish(mut self) -> Vec<u8> {
+    pub fn finish(mut self) -> Appended {
         self.set_trailer("/Size", &self.next.to_string());
         let xref = self.base + self.out.len();
         self.entries.sort();
-        self.out.extend_from_slice(b"xref\n");
+        let mut table = b"xref\n".to_vec();
         for (n, offset) in &self.entries {
-            self.out
-                .extend_from_slice(format!("{n} 1\n{offset:010} 00000 n\r\n").as_bytes());
+            table.extend_from_slice(format!("{n} 1\n{offset:010} 00000 n\r\n").as_bytes());
         }
-        let prev = self.prev;
-        self.out.extend_from_slice(
+        table.extend_from_slice(
             format!(
-                "trailer\n<<{}/Prev {prev}>>\nstartxref\n{xref}\n%%EOF\n",
-                self.trailer
+                "trailer\n<<{}/Prev {}>>\nstartxref\n{xref}\n%%EOF\n",
+                self.trailer, self.prev
             )
             .as_bytes(),
         );
+        self.out.text(&table);
         self.out
     }
+}
+
+/// Objects another module writes into a PDF typst wrote (the photos, `photos::slot`): into an
+/// incremental update when the file is laid out as typst writes it, else into a lopdf document.
+pub trait Splice {
+    fn incremental(&self, file: &TypstPdf, update: &mut Update) -> Result<(), String>;
+    fn rewrite(&self, doc: &mut lopdf::Document) -> Result<(), String>;
+}
+
+/// `pdf` with `splice`'s objects: appended as an update, or the file rewritten by lopdf.
+pub fn apply(mut pdf: Vec<u8>, splice: &dyn Splice) -> Result<Vec<u8>, String> {
+    if let Some(file) = TypstPdf::read(&pdf) {
+        let mut update = file.update();
+        splice.incremental(&file, &mut update)?;
+        if update.is_empty() {
+            return Ok(pdf);
+        }
+        update.finish().append_to(&mut pdf);
+        return Ok(pdf);
+    }
+    let mut doc =
+        lopdf::Document::load_mem(&pdf).map_err(|e| format!("reading the PDF typst wrote: {e}"))?;
+    splice.rewrite(&mut doc)?;
+    let mut out = Vec::with_capacity(pdf.len());
+    doc.save_to(&mut out)
+        .map_err(|e| format!("writing the PDF: {e}"))?;
+    Ok(out)
 }
 
 /// The file identifier (`/ID[…]`) in the last trailer of `pdf`, as written.

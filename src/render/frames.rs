@@ -74,8 +74,12 @@ pub fn low_resolution(
 ) -> Vec<Diagnostic> {
     let placed = labelled(doc, "folio-photo");
     let mut out = Vec::new();
-    for (req, served) in world.used() {
-        if served.ppi >= min_ppi * 0.995 {
+    for req in world.used() {
+        let Some(plan) = photos.plan(&req) else {
+            continue;
+        };
+        let ppi = plan.ppi(&req);
+        if ppi >= min_ppi * 0.995 {
             continue;
         }
         let mut pages: Vec<String> = placed
@@ -92,11 +96,11 @@ pub fn low_resolution(
             continue;
         }
         let name = &photos.sources[req.photo].name;
-        let (w, h) = (served.pixels.width, served.pixels.height);
+        let (w, h) = (plan.out.width, plan.out.height);
         out.push(
             Diagnostic::warning(format!(
                 "photo {name} is placed at {:.0} ppi on page {} ({w} × {h} px in a frame that needs {} × {} px for {min_ppi:.0} ppi)",
-                served.ppi,
+                ppi,
                 pages.join(", "),
                 req.width,
                 req.height
@@ -115,7 +119,7 @@ pub const MIN_KEPT: f64 = 0.5;
 pub fn heavy_crops(doc: &PagedDocument, world: &FolioWorld, photos: &PhotoSet) -> Vec<Diagnostic> {
     let placed = labelled(doc, "folio-photo");
     let mut worst: std::collections::BTreeMap<usize, (f64, Vec<usize>)> = Default::default();
-    for (req, _) in world.used() {
+    for req in world.used() {
         let src = &photos.sources[req.photo];
         let (w, h) = (src.probe.width, src.probe.height);
         let aspect = req.width as f64 / req.height as f64;

@@ -25,8 +25,6 @@ use world::FolioWorld;
 /// The layout of the handout (`out/handout.pdf`).
 pub const HANDOUT_LAYOUT: &str = "handout.typ";
 
-/// How many times the photos a compile asked for are prepared and the compile repeated.
-const MAX_PHOTO_ROUNDS: usize = 2;
 /// How many times the brochure may be laid out again with a new flow plan.
 const MAX_FLOW_ROUNDS: usize = 3;
 
@@ -80,9 +78,10 @@ impl Renderer {
     }
 
     /// Renders the outputs of `jobs` side by side, each exported as a PDF unless its pages hash
-    /// to the job's `unless_unchanged`. A first compile of each asks for the photos it places
-    /// (placeholders stand in); the photos all outputs asked for are prepared together, so a
-    /// photo is decoded once for every size any output needs, and the outputs compile again.
+    /// to the job's `unless_unchanged`. Photos are slots in the layout (`photos::slot`); the
+    /// photos all outputs asked for are prepared together while the PDFs export, so a photo is
+    /// decoded once for every size any output needs. The caller writes them into the PDFs
+    /// (`photos::slot::Splice`).
     pub fn render_all(
         &self,
         jobs: Vec<Job>,
@@ -103,10 +102,9 @@ impl Renderer {
         let mut compiled: Vec<Option<Compiled>> = kinds.iter().map(|_| None).collect();
         let mut passes = vec![0; kinds.len()];
         let mut flow_rounds = vec![0; kinds.len()];
-        let mut photo_rounds = vec![0; kinds.len()];
         let mut pending: Vec<usize> = (0..kinds.len()).collect();
         while !pending.is_empty() {
-            let results: Vec<(usize, Compiled, Vec<Request>)> = std::thread::scope(|s| {
+            let results: Vec<(usize, Compiled)> = std::thread::scope(|s| {
                 let handles: Vec<_> = pending
                     .iter()
                     .map(|&i| {
@@ -114,12 +112,11 @@ impl Renderer {
                         s.spawn(move || {
                             world.begin();
                             let warned = typst::compile::<PagedDocument>(world);
-                            let missing = world.take_missing();
                             let out = warned
                                 .output
                                 .map(|doc| (doc, warned.warnings.to_vec()))
                                 .map_err(|e| self.convert(world, &e));
-                            (i, out, missing)
+                            (i, out)
                         })
                     })
                     .collect();
@@ -128,21 +125,15 @@ impl Renderer {
                     .zip(&pending)
                     .map(|(h, &i)| {
                         h.join().unwrap_or_else(|_| {
-                            (
-                                i,
-                                Err(vec![Diagnostic::error("the renderer crashed")]),
-                                Vec::new(),
-                            )
+                            (i, Err(vec![Diagnostic::error("the renderer crashed")]))
                         })
                     })
                     .collect()
             });
-            let mut missing = Vec::new();
             let mut again = Vec::new();
-            for (i, out, asked) in results {
+            for (i, out) in results {
                 passes[i] += 1;
-                // The brochure is laid out again when its pages call for another flow plan; the
-                // photos it asked for wait, as the new layout may want other sizes.
+                // The brochure is laid out again when its pages call for another flow plan.
                 if let Ok((doc, _)) = &out
                     && kinds[i] == Kind::Brochure
                     && flow_rounds[i] <= MAX_FLOW_ROUNDS
@@ -152,42 +143,20 @@ impl Renderer {
                     again.push(i);
                     continue;
                 }
-                if out.is_ok() && !asked.is_empty() {
-                    if photo_rounds[i] < MAX_PHOTO_ROUNDS {
-                        photo_rounds[i] += 1;
-                        missing.extend(asked);
-                        again.push(i);
-                    } else {
-                        // Never a PDF with a stand-in where a photo belongs.
-                        compiled[i] = Some(Err(vec![
-                            Diagnostic::error(format!(
-                                "{} photo(s) of the {} were still being prepared after {} rounds",
-                                asked.len(),
-                                kinds[i].name(),
-                                MAX_PHOTO_ROUNDS
-                            ))
-                            .hint("this is a bug in folio or in a layout that sizes photos by what it measured of them; please report it with the project"),
-                        ]));
-                    }
-                } else {
-                    compiled[i] = Some(out);
-                }
-            }
-            if !again.is_empty()
-                && let Err(e) = photos.prepare(&missing, progress)
-            {
-                for &i in &again {
-                    compiled[i] = Some(Err(vec![
-                        Diagnostic::error(e.message.clone()).hint(e.hint.clone()),
-                    ]));
-                }
-                again.clear();
+                compiled[i] = Some(out);
             }
             pending = again;
         }
         let compile = start.elapsed();
-        // Warnings read from the pages, and the PDFs, side by side.
+        // The photos the pages place, prepared while the PDFs export (which need only slots).
+        let requests: Vec<Request> = kinds
+            .iter()
+            .zip(&compiled)
+            .filter(|(_, c)| matches!(c, Some(Ok(_))))
+            .flat_map(|(&k, _)| self.world(k).used())
+            .collect();
         std::thread::scope(|s| {
+            let prepared = s.spawn(|| photos.prepare(&requests, progress));
             let handles: Vec<_> = compiled
                 .into_iter()
                 .enumerate()
@@ -199,13 +168,27 @@ impl Renderer {
                     })
                 })
                 .collect();
-            handles
+            let rendered: Vec<Result<Rendered, Vec<Diagnostic>>> = handles
                 .into_iter()
                 .map(|h| {
                     h.join()
                         .unwrap_or_else(|_| Err(vec![Diagnostic::error("the renderer crashed")]))
                 })
-                .collect()
+                .collect();
+            match prepared.join() {
+                Ok(Ok(())) => rendered,
+                Ok(Err(e)) => {
+                    let error = Diagnostic::error(e.message).hint(e.hint);
+                    rendered
+                        .into_iter()
+                        .map(|_| Err(vec![error.clone()]))
+                        .collect()
+                }
+                Err(_) => rendered
+                    .into_iter()
+                    .map(|_| Err(vec![Diagnostic::error("photo preparation crashed")]))
+                    .collect(),
+            }
         })
     }
 

@@ -4,7 +4,7 @@
 //! (or a string in the content) cannot reach files outside the project.
 
 use crate::fonts::Fonts;
-use crate::photos::{PhotoSet, Request, Served};
+use crate::photos::{PhotoSet, Request};
 use parking_lot::{Mutex, RwLock};
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -34,9 +34,8 @@ pub struct FolioWorld {
     logo: RwLock<Option<Bytes>>,
     /// The theme other than `default` the settings name.
     theme: RwLock<Option<String>>,
-    /// Photo requests of the current compile, and those not prepared yet.
+    /// Photo requests of the current compile.
     requests: Mutex<BTreeSet<Request>>,
-    missing: Mutex<BTreeSet<Request>>,
 }
 
 struct SourceSlot {
@@ -68,7 +67,6 @@ impl FolioWorld {
             logo: RwLock::new(None),
             theme: RwLock::new(None),
             requests: Mutex::new(BTreeSet::new()),
-            missing: Mutex::new(BTreeSet::new()),
         }
     }
 
@@ -109,24 +107,11 @@ impl FolioWorld {
     /// Starts a compile: forgets the photo requests of the last one.
     pub fn begin(&self) {
         self.requests.lock().clear();
-        self.missing.lock().clear();
     }
 
-    /// Photo requests the last compile answered with a placeholder.
-    pub fn take_missing(&self) -> Vec<Request> {
-        std::mem::take(&mut *self.missing.lock())
-            .into_iter()
-            .collect()
-    }
-
-    /// Photo requests the last compile made, with what was served.
-    pub fn used(&self) -> Vec<(Request, Served)> {
-        let photos = self.photos.read();
-        self.requests
-            .lock()
-            .iter()
-            .filter_map(|r| photos.lookup(r).map(|s| (*r, s)))
-            .collect()
+    /// Photo requests the last compile made.
+    pub fn used(&self) -> Vec<Request> {
+        self.requests.lock().iter().copied().collect()
     }
 
     /// Where a layout file `id` is read from: the first layouts folder that has it. The
@@ -215,18 +200,10 @@ impl World for FolioWorld {
         if vpath.starts_with(Request::PREFIX) {
             let req = Request::from_path(vpath)
                 .ok_or_else(|| FileError::NotFound(PathBuf::from(vpath)))?;
-            let photos = self.photos.read();
-            if !photos.contains(&req) {
-                return Err(FileError::NotFound(PathBuf::from(vpath)));
-            }
+            let slot = self.photos.read().slot(&req);
+            let slot = slot.ok_or_else(|| FileError::NotFound(PathBuf::from(vpath)))?;
             self.requests.lock().insert(req);
-            return Ok(match photos.lookup(&req) {
-                Some(served) => served.bytes,
-                None => {
-                    self.missing.lock().insert(req);
-                    PhotoSet::placeholder(&req)
-                }
-            });
+            return Ok(slot);
         }
         if vpath == super::data::LOGO_PATH {
             return self

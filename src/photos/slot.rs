@@ -1,0 +1,255 @@
+//! Photo slots: what typst places where a photo goes, and how the photo replaces it in the PDF.
+//!
+//! typst never sees a photo's pixels or bytes. A layout's request is answered at once with a
+//! *slot*: a one-page PDF of the frame's size whose only image is a 1 × 1 stand-in named
+//! `/FolioPhoto/<name>` (the request and a hash of what will fill it). typst lays it out and
+//! krilla copies it into the output like any embedded PDF. After export, [`Splice`] finds each
+//! named stand-in in the PDF typst wrote and appends the real JPEG as a new revision of that
+//! object (print::update), so:
+//! - compiles never wait for photos: they are prepared while the PDFs export;
+//! - export never copies the megabytes of photos (an edit exports a PDF of text and shapes);
+//! - the name changes when the photo's file or focus changes, so typst's page hash (which
+//!   decides whether an output is exported again) sees a changed photo.
+
+use super::{PhotoSet, Request, wrap};
+use crate::print::update::{self, TypstPdf, Update};
+use std::collections::HashMap;
+
+/// The key of the stand-in image's dictionary that names the photo.
+const KEY: &str = "/FolioPhoto";
+
+/// A slot's name: `r<photo>_<W>x<H>_<DPI>_<hash>`, a PDF name without delimiters.
+pub fn name(req: &Request, key: &blake3::Hash) -> String {
+    format!(
+        "r{}_{}x{}_{}_{}",
+        req.photo,
+        req.width,
+        req.height,
+        req.dpi,
+        &key.to_hex()[..16]
+    )
+}
+
+/// The request a slot's name stands for.
+fn request_of(name: &str) -> Option<Request> {
+    let mut parts = name.strip_prefix('r')?.split('_');
+    let photo = parts.next()?;
+    let size = parts.next()?;
+    let dpi = parts.next()?;
+    Request::from_path(&format!("{}{photo}/{size}@{dpi}", Request::PREFIX))
+}
+
+/// The slot PDF: one page of `width_pt` × `height_pt` filled by the named stand-in, drawn as
+/// the real photo will be (so the content stream typst copies is final).
+pub fn pdf(name: &str, width_pt: f64, height_pt: f64) -> Vec<u8> {
+    use pdf_writer::{Finish, Name, Pdf, Rect, Ref};
+    let (catalog, pages, page, image, content) = (
+        Ref::new(1),
+        Ref::new(2),
+        Ref::new(3),
+        Ref::new(4),
+        Ref::new(5),
+    );
+    let mut pdf = Pdf::new();
+    // PDF 1.6: the print file is PDF 1.6 (PDF/X-4), and typst embeds no PDF newer than its output.
+    pdf.set_version(1, 6);
+    pdf.catalog(catalog).pages(pages);
+    pdf.pages(pages).kids([page]).count(1);
+    let mut p = pdf.page(page);
+    p.parent(pages)
+        .media_box(Rect::new(0.0, 0.0, width_pt as f32, height_pt as f32))
+        .contents(content);
+    p.resources().x_objects().pair(Name(b"Im0"), image);
+    p.finish();
+    // Mid grey, should a stand-in ever be seen.
+    let mut img = pdf.image_xobject(image, &[0x99]);
+    img.width(1).height(1).bits_per_component(8);
+    img.color_space().device_gray();
+    img.pair(Name(&KEY.as_bytes()[1..]), Name(name.as_bytes()));
+    img.finish();
+    let ops = format!("q {width_pt:.4} 0 0 {height_pt:.4} 0 0 cm /Im0 Do Q");
+    pdf.stream(content, ops.as_bytes());
+    pdf.finish()
+}
+
+/// The slot names in a PDF and where each occurs.
+fn find(pdf: &[u8]) -> Vec<(usize, String)> {
+    let finder = memchr::memmem::Finder::new(KEY.as_bytes());
+    finder
+        .find_iter(pdf)
+        .filter_map(|at| {
+            // The name follows, after any white space: `/FolioPhoto /r0_…` or `/FolioPhoto/r0_…`.
+            let rest = &pdf[at + KEY.len()..];
+            let start = rest.iter().position(|b| !b" \n\r\t".contains(b))?;
+            let rest = rest[start..].strip_prefix(b"/")?;
+            let end = rest
+                .iter()
+                .position(|b| b"/<>[]() \n\r\t%".contains(b))
+                .unwrap_or(rest.len());
+            let name = std::str::from_utf8(&rest[..end]).ok()?;
+            Some((at, name.to_string()))
+        })
+        .collect()
+}
+
+/// Fills a PDF's slots with the photos of `photos`, which must all be prepared.
+pub struct Splice<'a> {
+    pub photos: &'a PhotoSet,
+}
+
+impl Splice<'_> {
+    /// The JPEG for slot `name`: an error when the name is not this document's or the photo
+    /// was not prepared (a bug: never a PDF with a stand-in).
+    fn jpeg(&self, name: &str) -> Result<typst::foundations::Bytes, String> {
+        let req = request_of(name).ok_or_else(|| format!("a photo slot has no request: {name}"))?;
+        if self.photos.slot_name(&req).as_deref() != Some(name) {
+            return Err(format!("a photo slot names another photo version: {name}"));
+        }
+        self.photos.lookup(&req).map(|s| s.jpeg).ok_or_else(|| {
+            let photo = self.photos.sources.get(req.photo).map(|s| s.name.as_str());
+            format!(
+                "photo {} was not prepared for its {}×{} px frame",
+                photo.unwrap_or("?"),
+                req.width,
+                req.height
+            )
+        })
+    }
+}
+
+impl update::Splice for Splice<'_> {
+    fn incremental(&self, file: &TypstPdf, update: &mut Update) -> Result<(), String> {
+        let mut done: HashMap<usize, ()> = HashMap::new();
+        let mut profiles: HashMap<blake3::Hash, usize> = HashMap::new();
+        for (at, name) in find(file.bytes()) {
+            let n = file
+                .object_at(at)
+                .ok_or("a photo slot is outside any object")?;
+            if done.insert(n, ()).is_some() {
+                continue;
+            }
+            let jpeg = self.jpeg(&name)?;
+            let (dict, icc) =
+                wrap::image_dict(&jpeg).ok_or_else(|| format!("photo {name} is not a JPEG"))?;
+            let dict = match icc {
+                Some(icc) => {
+                    let hash = blake3::hash(&icc.profile);
+                    let profile = match profiles.get(&hash) {
+                        Some(&p) => p,
+                        None => {
+                            let p = update.add(&icc_object(&icc));
+                            profiles.insert(hash, p);
+                            p
+                        }
+                    };
+                    dict.replace(wrap::ICC_REF, &format!("{profile} 0 R"))
+                }
+                None => dict,
+            };
+            update.replace_stream(n, &dict, Box::new(jpeg));
+        }
+        Ok(())
+    }
+
+    fn rewrite(&self, doc: &mut lopdf::Document) -> Result<(), String> {
+        use lopdf::{Object, Stream, dictionary};
+        let slots: Vec<(lopdf::ObjectId, String)> = doc
+            .objects
+            .iter()
+            .filter_map(|(id, o)| {
+                let name = o.as_stream().ok()?.dict.get(b"FolioPhoto").ok()?;
+                Some((*id, String::from_utf8(name.as_name().ok()?.to_vec()).ok()?))
+            })
+            .collect();
+        for (id, name) in slots {
+            let jpeg = self.jpeg(&name)?;
+            let info =
+                wrap::jpeg_info(&jpeg).ok_or_else(|| format!("photo {name} is not a JPEG"))?;
+            let (_, icc) =
+                wrap::image_dict(&jpeg).ok_or_else(|| format!("photo {name} is not a JPEG"))?;
+            let space = match (icc, info.components) {
+                (Some(icc), _) => {
+                    let profile = doc.add_object(Stream::new(
+                        dictionary! { "N" => icc.components as i64 },
+                        icc.profile.into_owned(),
+                    ));
+                    Object::Array(vec![Object::Name(b"ICCBased".to_vec()), profile.into()])
+                }
+                (None, 1) => Object::Name(b"DeviceGray".to_vec()),
+                (None, _) => Object::Name(b"DeviceCMYK".to_vec()),
+            };
+            let mut dict = dictionary! {
+                "Type" => "XObject",
+                "Subtype" => "Image",
+                "Width" => info.width as i64,
+                "Height" => info.height as i64,
+                "BitsPerComponent" => 8,
+                "ColorSpace" => space,
+                "Filter" => "DCTDecode",
+            };
+            if info.components == 4 && info.adobe {
+                dict.set(
+                    "Decode",
+                    vec![
+                        1.into(),
+                        0.into(),
+                        1.into(),
+                        0.into(),
+                        1.into(),
+                        0.into(),
+                        1.into(),
+                        0.into(),
+                    ],
+                );
+            }
+            doc.objects.insert(
+                id,
+                Object::Stream(Stream::new(dict, jpeg.to_vec()).with_compression(false)),
+            );
+        }
+        Ok(())
+    }
+}
+
+/// An ICC profile stream object (uncompressed: small, and compressed profiles save little).
+fn icc_object(icc: &wrap::Icc) -> Vec<u8> {
+    let mut out = format!(
+        "<</N {}/Length {}>>\nstream\n",
+        icc.components,
+        icc.profile.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(&icc.profile);
+    out.extend_from_slice(b"\nendstream");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_to_requests() {
+        let req = Request {
+            photo: 3,
+            width: 2480,
+            height: 1654,
+            dpi: 300,
+        };
+        let n = name(&req, &blake3::hash(b"photo"));
+        assert!(n.starts_with("r3_2480x1654_300_"), "{n}");
+        assert_eq!(request_of(&n), Some(req));
+        assert_eq!(request_of("x3_1x1_1_00"), None);
+    }
+
+    #[test]
+    fn slots_are_found_in_a_pdf() {
+        let pdf = pdf("r0_10x10_300_abcd", 10.0, 20.0);
+        let found = find(&pdf);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].1, "r0_10x10_300_abcd");
+        // A valid PDF of the frame's size.
+        let doc = lopdf::Document::load_mem(&pdf).unwrap();
+        assert_eq!(doc.get_pages().len(), 1);
+    }
+}
