@@ -282,20 +282,38 @@ impl PhotoSet {
         if by_photo.is_empty() {
             return Ok(());
         }
-        let groups: Vec<(usize, Vec<Request>)> = by_photo.into_iter().collect();
+        let mut groups: Vec<(usize, Vec<Request>)> = by_photo.into_iter().collect();
+        // Largest photos first, so the last one to finish is a small one (both cores stay
+        // busy to the end rather than one decoding a 20-megapixel photo alone).
+        groups.sort_by_key(|(id, _)| {
+            let p = &self.sources[*id].probe;
+            std::cmp::Reverse(p.width as u64 * p.height as u64)
+        });
         progress(PhotoProgress::Queued(groups.len()));
-        let results: Vec<Result<Vec<(Request, Served)>, PhotoError>> = groups
-            .par_iter()
-            .map(|(id, reqs)| {
-                let out = self.prepare_photo(&self.sources[*id], reqs);
-                let resampled = out.as_ref().is_ok_and(|o| o.1);
-                progress(PhotoProgress::Done {
-                    name: &self.sources[*id].name,
-                    resampled,
+        // Each worker takes the next photo in that order (rayon's halving would hand one core
+        // the six largest).
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let done: Mutex<Vec<Result<Vec<(Request, Served)>, PhotoError>>> = Mutex::new(Vec::new());
+        rayon::scope(|s| {
+            for _ in 0..rayon::current_num_threads().min(groups.len()) {
+                s.spawn(|_| {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((id, reqs)) = groups.get(i) else {
+                            break;
+                        };
+                        let out = self.prepare_photo(&self.sources[*id], reqs);
+                        let resampled = out.as_ref().is_ok_and(|o| o.1);
+                        progress(PhotoProgress::Done {
+                            name: &self.sources[*id].name,
+                            resampled,
+                        });
+                        done.lock().push(out.map(|o| o.0));
+                    }
                 });
-                out.map(|o| o.0)
-            })
-            .collect();
+            }
+        });
+        let results = done.into_inner();
         let mut memory = self.memory.prepared.lock();
         for r in results {
             for (req, served) in r? {

@@ -120,8 +120,10 @@ pub fn render(
         Encoding::Print => SamplingFactor::R_4_4_4,
         Encoding::Screen => SamplingFactor::R_4_2_0,
     });
-    // Tables fitted to the photo: a few percent smaller for the same pixels.
-    enc.set_optimized_huffman_tables(true);
+    // The standard Huffman tables: tables fitted to each photo save 3–4 % of its bytes but
+    // take a second pass that makes encoding 75 % slower (a 2480 × 1654 print photo: 128 ms
+    // against 73 ms), and encoding was a third of a cold build. The pixels are the same.
+    enc.set_optimized_huffman_tables(false);
     let rgb_profile = src
         .icc
         .as_deref()

@@ -155,8 +155,23 @@ impl Renderer {
             .filter(|(_, c)| matches!(c, Some(Ok(_))))
             .flat_map(|(&k, _)| self.world(k).used())
             .collect();
+        let debug = std::env::var_os("FOLIO_DEBUG_TIMES").is_some();
+        if debug {
+            eprintln!("render: compiled in {compile:?}, passes {passes:?}");
+        }
         std::thread::scope(|s| {
-            let prepared = s.spawn(|| photos.prepare(&requests, progress));
+            let prepared = s.spawn(|| {
+                let started = std::time::Instant::now();
+                let done = photos.prepare(&requests, progress);
+                if debug {
+                    eprintln!(
+                        "render: {} photo requests ready in {:?}",
+                        requests.len(),
+                        started.elapsed()
+                    );
+                }
+                done
+            });
             let handles: Vec<_> = compiled
                 .into_iter()
                 .enumerate()
