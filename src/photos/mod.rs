@@ -293,7 +293,7 @@ impl PhotoSet {
         // Each worker takes the next photo in that order (rayon's halving would hand one core
         // the six largest).
         let next = std::sync::atomic::AtomicUsize::new(0);
-        let done: Mutex<Vec<Result<Vec<(Request, Served)>, PhotoError>>> = Mutex::new(Vec::new());
+        let done: Mutex<Vec<Prepared>> = Mutex::new(Vec::new());
         rayon::scope(|s| {
             for _ in 0..rayon::current_num_threads().min(groups.len()) {
                 s.spawn(|_| {
@@ -373,6 +373,9 @@ impl PhotoSet {
         Ok((out, decoded.is_some()))
     }
 }
+
+/// One photo's prepared requests, or why it could not be prepared.
+type Prepared = Result<Vec<(Request, Served)>, PhotoError>;
 
 /// What photo preparation reports as it goes.
 #[derive(Debug, Clone, Copy)]
