@@ -236,3 +236,36 @@ fn clock() -> String {
     };
     format!("{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::completes;
+    use notify::EventKind;
+    use notify::event::{AccessKind, AccessMode, CreateKind, DataChange, ModifyKind, RenameMode};
+
+    #[test]
+    fn a_file_is_complete_when_closed_after_writing_or_renamed_into_place() {
+        // An editor's save (write a temporary file, rename it over the original) and a plain
+        // write (open, write, close) both end with one of these.
+        assert!(completes(&EventKind::Access(AccessKind::Close(
+            AccessMode::Write
+        ))));
+        assert!(completes(&EventKind::Modify(ModifyKind::Name(
+            RenameMode::To
+        ))));
+        assert!(completes(&EventKind::Modify(ModifyKind::Name(
+            RenameMode::Both
+        ))));
+        // A copy in progress: created, then written in pieces; not complete yet.
+        assert!(!completes(&EventKind::Create(CreateKind::File)));
+        assert!(!completes(&EventKind::Modify(ModifyKind::Data(
+            DataChange::Content
+        ))));
+        assert!(!completes(&EventKind::Modify(ModifyKind::Name(
+            RenameMode::From
+        ))));
+        assert!(!completes(&EventKind::Access(AccessKind::Close(
+            AccessMode::Read
+        ))));
+    }
+}
