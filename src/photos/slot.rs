@@ -13,7 +13,7 @@
 
 use super::{PhotoSet, Request, wrap};
 use crate::print::update::{self, TypstPdf, Update};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The key of the stand-in image's dictionary that names the photo.
 const KEY: &str = "/FolioPhoto";
@@ -98,8 +98,18 @@ pub struct Splice<'a> {
 }
 
 impl Splice<'_> {
-    /// The JPEG for slot `name`: an error when the name is not this document's or the photo
-    /// was not prepared (a bug: never a PDF with a stand-in).
+    /// The JPEG for slot `name` and how it is described: an error when the name is not this
+    /// document's or the photo was not prepared (a bug: never a PDF with a stand-in).
+    fn image(
+        &self,
+        name: &str,
+    ) -> Result<(typst::foundations::Bytes, wrap::ImageObject<'static>), String> {
+        let jpeg = self.jpeg(name)?;
+        let image =
+            wrap::image_object(&jpeg).ok_or_else(|| format!("photo {name} is not a JPEG"))?;
+        Ok((jpeg, image))
+    }
+
     fn jpeg(&self, name: &str) -> Result<typst::foundations::Bytes, String> {
         let req = request_of(name).ok_or_else(|| format!("a photo slot has no request: {name}"))?;
         if self.photos.slot_name(&req).as_deref() != Some(name) {
@@ -118,37 +128,25 @@ impl Splice<'_> {
 }
 
 impl update::Splice for Splice<'_> {
-    fn incremental(&self, file: &TypstPdf, update: &mut Update) -> Result<(), String> {
-        let mut done: HashMap<usize, ()> = HashMap::new();
+    fn incremental(&self, file: &TypstPdf, update: &mut Update) -> Result<bool, String> {
+        let mut done: HashSet<usize> = HashSet::new();
         let mut profiles: HashMap<blake3::Hash, usize> = HashMap::new();
         for (at, name) in find(file.bytes()) {
             let n = file
                 .object_at(at)
                 .ok_or("a photo slot is outside any object")?;
-            if done.insert(n, ()).is_some() {
+            if !done.insert(n) {
                 continue;
             }
-            let jpeg = self.jpeg(&name)?;
-            let (dict, icc) =
-                wrap::image_dict(&jpeg).ok_or_else(|| format!("photo {name} is not a JPEG"))?;
-            let dict = match icc {
-                Some(icc) => {
-                    let hash = blake3::hash(&icc.profile);
-                    let profile = match profiles.get(&hash) {
-                        Some(&p) => p,
-                        None => {
-                            let p = update.add(&icc_object(&icc));
-                            profiles.insert(hash, p);
-                            p
-                        }
-                    };
-                    dict.replace(wrap::ICC_REF, &format!("{profile} 0 R"))
-                }
-                None => dict,
-            };
+            let (jpeg, image) = self.image(&name)?;
+            let dict = image.dict(jpeg.len(), |icc| {
+                *profiles
+                    .entry(blake3::hash(&icc.profile))
+                    .or_insert_with(|| update.add(&icc_object(icc)))
+            });
             update.replace_stream(n, &dict, Box::new(jpeg));
         }
-        Ok(())
+        Ok(true)
     }
 
     fn rewrite(&self, doc: &mut lopdf::Document) -> Result<(), String> {
@@ -162,45 +160,30 @@ impl update::Splice for Splice<'_> {
             })
             .collect();
         for (id, name) in slots {
-            let jpeg = self.jpeg(&name)?;
-            let info =
-                wrap::jpeg_info(&jpeg).ok_or_else(|| format!("photo {name} is not a JPEG"))?;
-            let (_, icc) =
-                wrap::image_dict(&jpeg).ok_or_else(|| format!("photo {name} is not a JPEG"))?;
-            let space = match (icc, info.components) {
-                (Some(icc), _) => {
+            let (jpeg, image) = self.image(&name)?;
+            let space = match image.space {
+                wrap::Space::Icc(icc) => {
                     let profile = doc.add_object(Stream::new(
                         dictionary! { "N" => icc.components as i64 },
                         icc.profile.into_owned(),
                     ));
                     Object::Array(vec![Object::Name(b"ICCBased".to_vec()), profile.into()])
                 }
-                (None, 1) => Object::Name(b"DeviceGray".to_vec()),
-                (None, _) => Object::Name(b"DeviceCMYK".to_vec()),
+                wrap::Space::Gray => Object::Name(b"DeviceGray".to_vec()),
+                wrap::Space::Cmyk => Object::Name(b"DeviceCMYK".to_vec()),
             };
             let mut dict = dictionary! {
                 "Type" => "XObject",
                 "Subtype" => "Image",
-                "Width" => info.width as i64,
-                "Height" => info.height as i64,
+                "Width" => image.width as i64,
+                "Height" => image.height as i64,
                 "BitsPerComponent" => 8,
                 "ColorSpace" => space,
                 "Filter" => "DCTDecode",
             };
-            if info.components == 4 && info.adobe {
-                dict.set(
-                    "Decode",
-                    vec![
-                        1.into(),
-                        0.into(),
-                        1.into(),
-                        0.into(),
-                        1.into(),
-                        0.into(),
-                        1.into(),
-                        0.into(),
-                    ],
-                );
+            if image.inverted {
+                let decode = [1, 0, 1, 0, 1, 0, 1, 0].map(Object::Integer);
+                dict.set("Decode", decode.to_vec());
             }
             doc.objects.insert(
                 id,

@@ -70,55 +70,74 @@ pub fn jpeg_info(data: &[u8]) -> Option<JpegInfo> {
     })
 }
 
-/// A JPEG as a PDF image object: the dictionary (with `/Length`) and, when the image needs
-/// one, the ICC profile its `/ColorSpace` refers to as `ICC_REF` (the caller writes the
-/// profile as an object and puts its number there). `None` when the bytes are not a JPEG of 1,
-/// 3 or 4 components.
-pub fn image_dict(jpeg: &[u8]) -> Option<(String, Option<Icc<'_>>)> {
-    let info = jpeg_info(jpeg)?;
-    if !matches!(info.components, 1 | 3 | 4) {
-        return None;
-    }
-    // Untagged RGB is sRGB by convention: say so, for colour-managed print workflows.
-    let icc = match (info.icc, info.components) {
-        (Some(p), 1 | 3) => Some(Icc {
-            profile: std::borrow::Cow::Owned(p),
-            components: info.components,
-        }),
-        (None, 3) => Some(Icc {
-            profile: std::borrow::Cow::Borrowed(crate::profiles::SRGB),
-            components: 3,
-        }),
-        _ => None,
-    };
-    let space = match (&icc, info.components) {
-        (Some(_), _) => format!("[/ICCBased {ICC_REF}]"),
-        (None, 1) => "/DeviceGray".into(),
-        (None, 3) => "/DeviceRGB".into(),
-        (None, _) => "/DeviceCMYK".into(),
-    };
-    // Adobe's tools store CMYK inverted.
-    let decode = if info.components == 4 && info.adobe {
-        "/Decode[1 0 1 0 1 0 1 0]"
-    } else {
-        ""
-    };
-    let dict = format!(
-        "<</Type/XObject/Subtype/Image/Width {}/Height {}/BitsPerComponent 8/ColorSpace{space}{decode}/Filter/DCTDecode/Length {}>>",
-        info.width,
-        info.height,
-        jpeg.len()
-    );
-    Some((dict, icc))
+/// How a JPEG is described as a PDF image object: read once from its headers, written either
+/// as dictionary text (the appended update) or as a lopdf dictionary (the rewrite fallback).
+pub struct ImageObject<'a> {
+    pub width: u32,
+    pub height: u32,
+    pub space: Space<'a>,
+    /// Adobe's tools store CMYK inverted: the image needs `/Decode [1 0 1 0 1 0 1 0]`.
+    pub inverted: bool,
 }
 
-/// Stands in the image dictionary for the reference to the ICC profile object.
-pub const ICC_REF: &str = "ICC_REF";
+/// An image's colour space.
+pub enum Space<'a> {
+    /// ICC-based, through the profile (written as its own object).
+    Icc(Icc<'a>),
+    Gray,
+    Cmyk,
+}
 
 /// The ICC profile an image is described with.
 pub struct Icc<'a> {
     pub profile: std::borrow::Cow<'a, [u8]>,
     pub components: u8,
+}
+
+/// `None` when the bytes are not a JPEG of 1, 3 or 4 components.
+pub fn image_object(jpeg: &[u8]) -> Option<ImageObject<'static>> {
+    let info = jpeg_info(jpeg)?;
+    let space = match (info.icc, info.components) {
+        (Some(p), 1 | 3) => Space::Icc(Icc {
+            profile: std::borrow::Cow::Owned(p),
+            components: info.components,
+        }),
+        // Untagged RGB is sRGB by convention: say so, for colour-managed print workflows.
+        (None, 3) => Space::Icc(Icc {
+            profile: std::borrow::Cow::Borrowed(crate::profiles::SRGB),
+            components: 3,
+        }),
+        (None, 1) => Space::Gray,
+        (_, 4) => Space::Cmyk,
+        _ => return None,
+    };
+    Some(ImageObject {
+        width: info.width,
+        height: info.height,
+        space,
+        inverted: info.components == 4 && info.adobe,
+    })
+}
+
+impl ImageObject<'_> {
+    /// The dictionary as text, for `length` bytes of JPEG; `profile` writes an ICC-based
+    /// space's profile as an object (or finds it written) and gives its number.
+    pub fn dict(&self, length: usize, profile: impl FnOnce(&Icc) -> usize) -> String {
+        let space = match &self.space {
+            Space::Icc(icc) => format!("[/ICCBased {} 0 R]", profile(icc)),
+            Space::Gray => "/DeviceGray".into(),
+            Space::Cmyk => "/DeviceCMYK".into(),
+        };
+        let decode = if self.inverted {
+            "/Decode[1 0 1 0 1 0 1 0]"
+        } else {
+            ""
+        };
+        format!(
+            "<</Type/XObject/Subtype/Image/Width {}/Height {}/BitsPerComponent 8/ColorSpace{space}{decode}/Filter/DCTDecode/Length {length}>>",
+            self.width, self.height
+        )
+    }
 }
 
 #[cfg(test)]
@@ -144,12 +163,13 @@ mod tests {
     #[test]
     fn describes_a_jpeg_as_an_image() {
         let j = jpeg(40, 20);
-        let (dict, icc) = image_dict(&j).unwrap();
+        let image = image_object(&j).unwrap();
+        let dict = image.dict(j.len(), |_| 7);
         assert!(dict.contains("/Width 40/Height 20"), "{dict}");
         assert!(dict.contains(&format!("/Length {}", j.len())), "{dict}");
         // Untagged RGB is tagged sRGB.
-        assert!(dict.contains("/ICCBased ICC_REF"), "{dict}");
-        assert_eq!(icc.unwrap().components, 3);
-        assert!(image_dict(b"not a jpeg").is_none());
+        assert!(dict.contains("/ICCBased 7 0 R"), "{dict}");
+        assert!(matches!(image.space, Space::Icc(Icc { components: 3, .. })));
+        assert!(image_object(b"not a jpeg").is_none());
     }
 }

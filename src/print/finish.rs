@@ -5,29 +5,47 @@
 //! (`update.rs`); a file not laid out as expected is parsed and rewritten with lopdf instead.
 
 use super::pdfx::{PdfX, syntax};
-use super::update::{Splice, TypstPdf, remove_key};
+use super::update::{self, Splice, TypstPdf, Update, remove_key};
 use super::{rect, rect_object as to_obj};
 use lopdf::{Document, Object};
 
 /// Sets BleedBox = TrimBox grown by `bleed` points (within the MediaBox) on every page and,
-/// with `pdfx`, makes the file PDF/X-4; `splice` adds its objects (the photos) in the same
-/// update.
+/// with `pdfx`, makes the file PDF/X-4; `photos` adds its objects in the same update.
 pub fn print_file(
-    mut pdf: Vec<u8>,
+    pdf: Vec<u8>,
     bleed: f64,
     pdfx: Option<&PdfX>,
-    splice: &dyn Splice,
+    photos: &dyn Splice,
 ) -> Result<Vec<u8>, String> {
-    let update = match TypstPdf::read(&pdf) {
-        Some(file) => incremental(&file, bleed, pdfx, splice)?,
-        None => None,
-    };
-    match update {
-        Some(update) => {
-            update.append_to(&mut pdf);
-            Ok(pdf)
+    update::apply(
+        pdf,
+        &PrintFile {
+            bleed,
+            pdfx,
+            photos,
+        },
+    )
+}
+
+/// The print finishing as edits to the file typst wrote.
+struct PrintFile<'a> {
+    bleed: f64,
+    pdfx: Option<&'a PdfX<'a>>,
+    photos: &'a dyn Splice,
+}
+
+impl Splice for PrintFile<'_> {
+    fn incremental(&self, file: &TypstPdf, update: &mut Update) -> Result<bool, String> {
+        let pages = file.pages();
+        if pages.is_empty() || edits(file, update, &pages, self.bleed, self.pdfx).is_none() {
+            return Ok(false);
         }
-        None => rewrite(&pdf, bleed, pdfx, splice),
+        self.photos.incremental(file, update)
+    }
+
+    fn rewrite(&self, doc: &mut Document) -> Result<(), String> {
+        self.photos.rewrite(doc)?;
+        rewrite(doc, self.bleed, self.pdfx)
     }
 }
 
@@ -52,28 +70,10 @@ fn box_in(dict: &str, key: &str) -> Option<[f64; 4]> {
     (v.len() == 4).then(|| [v[0], v[1], v[2], v[3]])
 }
 
-/// The update to append to the file typst wrote; `None` when it does not look like that.
-fn incremental(
-    file: &TypstPdf,
-    bleed: f64,
-    pdfx: Option<&PdfX>,
-    splice: &dyn Splice,
-) -> Result<Option<super::update::Appended>, String> {
-    let pages = file.pages();
-    if pages.is_empty() {
-        return Ok(None);
-    }
-    let mut update = file.update();
-    Ok(edits(file, &mut update, &pages, bleed, pdfx)
-        .map(|()| splice.incremental(file, &mut update))
-        .transpose()?
-        .map(|()| update.finish()))
-}
-
 /// The page boxes and PDF/X objects, into `update`; `None` when the file is not as expected.
 fn edits(
     file: &TypstPdf,
-    update: &mut super::update::Update,
+    update: &mut Update,
     pages: &[(usize, String)],
     bleed: f64,
     pdfx: Option<&PdfX>,
@@ -119,15 +119,7 @@ fn edits(
 }
 
 /// The general path: parse and rewrite the whole file.
-fn rewrite(
-    pdf: &[u8],
-    bleed: f64,
-    pdfx: Option<&PdfX>,
-    splice: &dyn Splice,
-) -> Result<Vec<u8>, String> {
-    let mut doc =
-        Document::load_mem(pdf).map_err(|e| format!("reading the PDF typst wrote: {e}"))?;
-    splice.rewrite(&mut doc)?;
+fn rewrite(doc: &mut Document, bleed: f64, pdfx: Option<&PdfX>) -> Result<(), String> {
     let pages: Vec<_> = doc.get_pages().into_values().collect();
     for id in pages {
         let dict = doc
@@ -156,10 +148,7 @@ fn rewrite(
         doc.trailer.set("Info", Object::Reference(info));
         doc.version = "1.6".into();
     }
-    let mut out = Vec::with_capacity(pdf.len());
-    doc.save_to(&mut out)
-        .map_err(|e| format!("writing the PDF: {e}"))?;
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -175,5 +164,56 @@ mod tests {
             [26.0, 26.0, 574.0, 774.0]
         );
         assert_eq!(box_in(d, "/BleedBox"), None);
+    }
+
+    /// Counts the times each path of the splice ran.
+    #[derive(Default)]
+    struct Counting {
+        incremental: std::cell::Cell<usize>,
+        rewrite: std::cell::Cell<usize>,
+    }
+
+    impl Splice for Counting {
+        fn incremental(&self, _: &TypstPdf, _: &mut Update) -> Result<bool, String> {
+            self.incremental.set(self.incremental.get() + 1);
+            Ok(true)
+        }
+        fn rewrite(&self, _: &mut Document) -> Result<(), String> {
+            self.rewrite.set(self.rewrite.get() + 1);
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_file_not_laid_out_as_typst_writes_is_rewritten_with_the_photos_too() {
+        // lopdf writes dictionaries over several lines: not the file the fast path reads.
+        use lopdf::dictionary;
+        let mut doc = Document::with_version("1.6");
+        let pages = doc.new_object_id();
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page",
+            "Parent" => pages,
+            "MediaBox" => vec![0.into(), 0.into(), 600.into(), 800.into()],
+            "TrimBox" => vec![20.into(), 20.into(), 580.into(), 780.into()],
+        });
+        doc.objects.insert(
+            pages,
+            Object::Dictionary(dictionary! {
+                "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1,
+            }),
+        );
+        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages });
+        doc.trailer.set("Root", catalog);
+        let mut pdf = Vec::new();
+        doc.save_to(&mut pdf).unwrap();
+        let photos = Counting::default();
+        let out = print_file(pdf, 8.0, None, &photos).unwrap();
+        assert_eq!((photos.incremental.get(), photos.rewrite.get()), (0, 1));
+        let doc = Document::load_mem(&out).unwrap();
+        let page = doc.get_object(page).unwrap().as_dict().unwrap();
+        assert_eq!(
+            page.get(b"BleedBox").ok().and_then(rect),
+            Some([12.0, 12.0, 588.0, 788.0])
+        );
     }
 }

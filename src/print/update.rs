@@ -256,7 +256,9 @@ impl Update {
 /// Objects another module writes into a PDF typst wrote (the photos, `photos::slot`): into an
 /// incremental update when the file is laid out as typst writes it, else into a lopdf document.
 pub trait Splice {
-    fn incremental(&self, file: &TypstPdf, update: &mut Update) -> Result<(), String>;
+    /// Adds the objects to `update`; `Ok(false)` when the file is not laid out as expected,
+    /// and [`apply`] rewrites it with lopdf instead.
+    fn incremental(&self, file: &TypstPdf, update: &mut Update) -> Result<bool, String>;
     fn rewrite(&self, doc: &mut lopdf::Document) -> Result<(), String>;
 }
 
@@ -264,12 +266,12 @@ pub trait Splice {
 pub fn apply(mut pdf: Vec<u8>, splice: &dyn Splice) -> Result<Vec<u8>, String> {
     if let Some(file) = TypstPdf::read(&pdf) {
         let mut update = file.update();
-        splice.incremental(&file, &mut update)?;
-        if update.is_empty() {
+        if splice.incremental(&file, &mut update)? {
+            if !update.is_empty() {
+                update.finish().append_to(&mut pdf);
+            }
             return Ok(pdf);
         }
-        update.finish().append_to(&mut pdf);
-        return Ok(pdf);
     }
     let mut doc =
         lopdf::Document::load_mem(&pdf).map_err(|e| format!("reading the PDF typst wrote: {e}"))?;
