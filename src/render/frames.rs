@@ -120,10 +120,11 @@ pub fn heavy_crops(doc: &PagedDocument, world: &FolioWorld, photos: &PhotoSet) -
     let placed = labelled(doc, "folio-photo");
     let mut worst: std::collections::BTreeMap<usize, (f64, Vec<usize>)> = Default::default();
     for req in world.used() {
-        let src = &photos.sources[req.photo];
-        let (w, h) = (src.probe.width, src.probe.height);
-        let aspect = req.width as f64 / req.height as f64;
-        let crop = crate::photos::resample::crop_box(w, h, aspect, src.focus);
+        let Some(crop) = photos.plan(&req).map(|p| p.crop) else {
+            continue;
+        };
+        let probe = &photos.sources[req.photo].probe;
+        let (w, h) = (probe.width, probe.height);
         let kept = (crop.width as f64 * crop.height as f64) / (w as f64 * h as f64);
         if kept >= MIN_KEPT {
             continue;
