@@ -247,22 +247,28 @@ fn edits(name: &str, root: &Path, file: &str, lead: &str, end: &str, runs: usize
     );
 }
 
+/// The paragraph the sample's edits change: its file, its lead-in, and the text just after it.
+const SAMPLE: (&str, &str, &str) = (
+    "content/01-leadership.yaml",
+    "党的理论武装持续增强。",
+    "荣誉称号。\"",
+);
+/// The same at scale.
+const SCALE: (&str, &str, &str) = (
+    "content/05-part.yaml",
+    "段落50。",
+    "\"\n    photos: [p050.jpg]",
+);
+
 fn sample_edits(root: &Path, runs: usize) {
-    let file = "content/01-leadership.yaml";
-    edits(
-        "sample",
-        root,
-        file,
-        "党的理论武装持续增强。",
-        "荣誉称号。\"",
-        runs,
-    );
+    let (file, lead, end) = SAMPLE;
+    edits("sample", root, file, lead, end, runs);
 }
 
 /// Writing ~135 MB per edit makes single runs at scale noisy: callers take more of them.
 fn scale_edits(root: &Path, runs: usize) {
-    let end = "\"\n    photos: [p050.jpg]";
-    edits("scale", root, "content/05-part.yaml", "段落50。", end, runs);
+    let (file, lead, end) = SCALE;
+    edits("scale", root, file, lead, end, runs);
 }
 
 fn main() {
@@ -347,18 +353,13 @@ fn main() {
 }
 
 fn sample_save(root: &Path, runs: usize) {
-    save_to_pdf(
-        "sample",
-        root,
-        "content/01-leadership.yaml",
-        "荣誉称号。\"",
-        runs,
-    );
+    let (file, _, end) = SAMPLE;
+    save_to_pdf("sample", root, file, end, runs);
 }
 
 fn scale_save(root: &Path, runs: usize) {
-    let end = "\"\n    photos: [p050.jpg]";
-    save_to_pdf("scale", root, "content/05-part.yaml", end, runs);
+    let (file, _, end) = SCALE;
+    save_to_pdf("scale", root, file, end, runs);
 }
 
 /// folio's cold build against typst's own compile of the same brochure and deck, alternating

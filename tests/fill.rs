@@ -94,6 +94,14 @@ struct Spec<'a> {
     figures: bool,
 }
 
+/// A long section: 14 paragraphs of four sentences, key figures, three photos in two places.
+const LONG_SECTION: Spec = Spec {
+    paragraphs: 14,
+    sentences_each: 4,
+    photos: &[&[LANDSCAPE[6]], &[], &[], &[LANDSCAPE[7], LANDSCAPE[0]]],
+    figures: true,
+};
+
 /// Writes a project of the sample's photos and the given sections.
 fn write_project(root: &Path, sections: &[Spec]) {
     copy_dir(&repo().join("photos"), &root.join("photos"));
@@ -188,12 +196,7 @@ fn very_short_and_very_long_sections() {
                 photos: &[],
                 figures: false,
             },
-            Spec {
-                paragraphs: 14,
-                sentences_each: 4,
-                photos: &[&[l[6]], &[], &[], &[l[7], l[0]]],
-                figures: true,
-            },
+            LONG_SECTION,
             Spec {
                 paragraphs: 1,
                 sentences_each: 2,
@@ -305,21 +308,15 @@ fn no_paragraph_leaves_a_single_line_at_a_page_top_or_foot() {
         let outcome = sample_brochure(trim);
         assert_no_widows_or_orphans(&format!("sample {trim}"), &outcome);
     }
-    let (l, p) = (LANDSCAPE, PORTRAIT);
     let dir = tempfile::tempdir().unwrap();
     write_project(
         dir.path(),
         &[
-            Spec {
-                paragraphs: 14,
-                sentences_each: 4,
-                photos: &[&[l[6]], &[], &[], &[l[7], l[0]]],
-                figures: true,
-            },
+            LONG_SECTION,
             Spec {
                 paragraphs: 9,
                 sentences_each: 3,
-                photos: &[&[], &[p[0]]],
+                photos: &[&[], &[PORTRAIT[0]]],
                 figures: false,
             },
         ],
