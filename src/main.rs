@@ -57,6 +57,8 @@ pub enum Only {
     Pptx,
     /// Of the deck, only handout.pdf.
     Handout,
+    /// Of the brochure, only brochure-screen.pdf.
+    Screen,
 }
 
 /// Project folder argument shared by the subcommands.
@@ -73,7 +75,8 @@ pub struct OutputArgs {
     /// Output folder (default: PROJECT/out).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Render only one of the two outputs (or, of the deck, only its .pptx or its handout).
+    /// Render only one of the two outputs (or, of the deck, only its .pptx or its handout; of
+    /// the brochure, only its screen edition).
     #[arg(long, value_enum)]
     pub only: Option<Only>,
     /// Do not write out/slides.pptx (overrides settings.pptx).
@@ -82,6 +85,9 @@ pub struct OutputArgs {
     /// Do not write out/handout.pdf (overrides settings.handout).
     #[arg(long)]
     pub no_handout: bool,
+    /// Do not write out/brochure-screen.pdf (overrides settings.screen).
+    #[arg(long)]
+    pub no_screen: bool,
 }
 
 fn main() -> ExitCode {

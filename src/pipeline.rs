@@ -11,7 +11,7 @@ use crate::print::{self, Geometry};
 use crate::products::{Kind, OutFile};
 use crate::project::Project;
 use crate::render::data::{self, FontChains};
-use crate::render::{Job, Rendered, Renderer, flow, inspect};
+use crate::render::{Job, Rendered, Renderer, ScreenJob, flow, inspect};
 use crate::unchanged::{self, Finishing};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -39,7 +39,10 @@ pub struct Options {
     pub no_pptx: bool,
     /// No `handout.pdf` (overrides `settings.handout`).
     pub no_handout: bool,
-    /// Of the deck's files, only this one (`--only pptx|handout`; `only` is then the deck).
+    /// No `brochure-screen.pdf` (overrides `settings.screen`).
+    pub no_screen: bool,
+    /// Of an output's files, only this one (`--only pptx|handout|screen`; `only` is then its
+    /// output).
     pub only_file: Option<OutFile>,
 }
 
@@ -149,6 +152,11 @@ impl Session {
             impose: opts.impose,
             geometry: self.geometry(&checked.doc, opts),
             pdfx: (settings.pdfx && !opts.no_pdfx).then(|| settings.output_profile.key()),
+            print_pdf: opts.only_file.is_none(),
+            screen: match opts.only_file {
+                Some(f) => f == OutFile::BrochureScreen,
+                None => settings.screen && !opts.no_screen,
+            },
             deck_pdf: opts.only_file.is_none(),
             pptx: match opts.only_file {
                 Some(f) => f == OutFile::SlidesPptx,
@@ -167,7 +175,10 @@ impl Session {
                 profile.stored();
             });
         }
-        self.render(&checked, opts, finishing, &mut outcome);
+        // The build's date (a scan of the sources' times) is found once, by whichever output
+        // needs it first.
+        let date = std::sync::OnceLock::new();
+        self.render(&checked, opts, finishing, &date, &mut outcome);
         outcome.timings.render = render_start.elapsed();
         if outcome.report.has_errors() {
             return outcome;
@@ -177,9 +188,6 @@ impl Session {
         // Post-process everything in memory first: a failure here must not leave half the set.
         // The two outputs are finished side by side (the brochure's PDF/X update, the deck's
         // pptx), each from its own rendered output.
-        // The build's date (a scan of the sources' times) is found once, by whichever output
-        // needs it first.
-        let date = std::sync::OnceLock::new();
         let mut rendered = std::mem::take(&mut outcome.rendered);
         let finished: Vec<Finished> = {
             use rayon::prelude::*;
@@ -246,7 +254,14 @@ impl Session {
 
     /// Renders the outputs asked for, on two threads, and reads their pages for what a print
     /// shop would refuse (`render::inspect`).
-    fn render(&self, c: &Checked, opts: &Options, finishing: Finishing, outcome: &mut Outcome) {
+    fn render(
+        &self,
+        c: &Checked,
+        opts: &Options,
+        finishing: Finishing,
+        date: &std::sync::OnceLock<time::OffsetDateTime>,
+        outcome: &mut Outcome,
+    ) {
         let kinds: Vec<Kind> = match opts.only {
             Some(k) => vec![k],
             None => Kind::ALL.to_vec(),
@@ -290,6 +305,16 @@ impl Session {
                 unless_unchanged: (!opts.dry_run)
                     .then(|| self.written.still_written(kind, &finishing))
                     .flatten(),
+                pdf: match kind {
+                    Kind::Brochure => finishing.print_pdf || finishing.impose,
+                    Kind::Slides => finishing.deck_pdf,
+                },
+                screen: (kind == Kind::Brochure && finishing.screen).then(|| ScreenJob {
+                    alts: c.doc.photos.iter().map(|p| p.alt_text()).collect(),
+                    profile: c.doc.settings.output_profile.clone(),
+                    date: *date
+                        .get_or_init(|| print::pdfx::build_date(|| self.sources_changed(&c.doc))),
+                }),
             })
             .collect();
         let rendered = self
@@ -364,6 +389,7 @@ impl Session {
         let doc = &checked.doc;
         let date = || *date.get_or_init(|| print::pdfx::build_date(|| self.sources_changed(doc)));
         let pdf = std::mem::take(&mut out.pdf);
+        let screen = std::mem::take(&mut out.screen);
         let mut done = Finished::default();
         let file = |of: OutFile, bytes: Vec<u8>| File {
             of,
@@ -377,6 +403,17 @@ impl Session {
         };
         done.files = match out.kind {
             Kind::Brochure => {
+                let mut files = Vec::new();
+                if finishing.screen {
+                    match print::update::apply(screen, &splice) {
+                        Ok(pdf) => files.push(file(OutFile::BrochureScreen, pdf)),
+                        Err(e) => report.push(photo_error(e)),
+                    }
+                }
+                if !(finishing.print_pdf || finishing.impose) {
+                    done.files = files;
+                    return done;
+                }
                 let geometry = finishing.geometry;
                 let identity = format!("{}\n{}\nbrochure", doc.title, doc.organisation);
                 let pdfx = finishing.pdfx.map(|_| print::pdfx::PdfX {
@@ -399,14 +436,15 @@ impl Session {
                         return done;
                     }
                 };
-                let mut files = Vec::new();
                 if finishing.impose {
                     match print::impose::saddle(&pdf, &geometry) {
                         Ok(imposed) => files.push(file(OutFile::BrochureImposed, imposed)),
                         Err(e) => report.push(Diagnostic::error(format!("imposition failed: {e}"))),
                     }
                 }
-                files.push(file(OutFile::Brochure, pdf));
+                if finishing.print_pdf {
+                    files.push(file(OutFile::Brochure, pdf));
+                }
                 files
             }
             Kind::Slides => {

@@ -69,6 +69,8 @@ pub enum OutFile {
     Brochure,
     /// The brochure's pages paired on printer's sheets (`--impose saddle`).
     BrochureImposed,
+    /// The brochure for screens: trim size, sRGB, tagged (PDF/UA-1, PDF/A-2b).
+    BrochureScreen,
     /// The deck.
     Slides,
     /// The deck's speaker notes, for pdfpc.
@@ -84,6 +86,7 @@ impl OutFile {
         match self {
             OutFile::Brochure => "brochure.pdf",
             OutFile::BrochureImposed => "brochure-imposed.pdf",
+            OutFile::BrochureScreen => "brochure-screen.pdf",
             OutFile::Slides => "slides.pdf",
             OutFile::SlidesNotes => "slides.pdfpc",
             OutFile::SlidesPptx => "slides.pptx",
@@ -94,7 +97,9 @@ impl OutFile {
     /// The output whose pages the file is made from.
     pub fn kind(self) -> Kind {
         match self {
-            OutFile::Brochure | OutFile::BrochureImposed => Kind::Brochure,
+            OutFile::Brochure | OutFile::BrochureImposed | OutFile::BrochureScreen => {
+                Kind::Brochure
+            }
             OutFile::Slides | OutFile::SlidesNotes | OutFile::SlidesPptx | OutFile::Handout => {
                 Kind::Slides
             }

@@ -17,6 +17,9 @@ pub struct Finishing {
     pub geometry: Geometry,
     /// PDF/X-4 for this output profile (its hash), or a plain PDF.
     pub pdfx: Option<blake3::Hash>,
+    /// Which of the brochure's files are made: the print PDF, the screen edition.
+    pub print_pdf: bool,
+    pub screen: bool,
     /// Which of the deck's files are made: the PDF (with its notes), the `.pptx`, the handout.
     pub deck_pdf: bool,
     pub pptx: bool,

@@ -57,6 +57,7 @@ pub fn run(args: Args) -> ExitCode {
         cmyk_photos: args.cmyk_photos,
         no_pptx: args.output.no_pptx,
         no_handout: args.output.no_handout,
+        no_screen: args.output.no_screen,
         only_file: super::only_file(args.output.only),
     };
     let started = std::time::Instant::now();

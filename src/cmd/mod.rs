@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 pub fn kind(only: Option<crate::Only>) -> Option<Kind> {
     only.map(|o| match o {
-        crate::Only::Brochure => Kind::Brochure,
+        crate::Only::Brochure | crate::Only::Screen => Kind::Brochure,
         crate::Only::Slides | crate::Only::Pptx | crate::Only::Handout => Kind::Slides,
     })
 }
@@ -27,6 +27,7 @@ pub fn only_file(only: Option<crate::Only>) -> Option<folio::products::OutFile> 
     match only? {
         crate::Only::Pptx => Some(OutFile::SlidesPptx),
         crate::Only::Handout => Some(OutFile::Handout),
+        crate::Only::Screen => Some(OutFile::BrochureScreen),
         _ => None,
     }
 }

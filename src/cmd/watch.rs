@@ -58,6 +58,9 @@ pub fn run(args: Args) -> ExitCode {
         // The handout is for the day of the meeting; at 430 slides it would add about a quarter
         // to every edit of the deck. `folio build` writes it.
         no_handout: true,
+        // The screen edition is for publishing, and a second PDF export of the brochure:
+        // `folio build` writes it (or `watch --only screen`).
+        no_screen: true,
         only_file: super::only_file(args.output.only),
         no_sync: true,
         ..Default::default()

@@ -58,6 +58,8 @@ pub struct Settings {
     pub pptx: bool,
     /// The deck also as `handout.pdf`.
     pub handout: bool,
+    /// The brochure also as `brochure-screen.pdf`.
+    pub screen: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -96,6 +98,8 @@ pub struct Photo {
     pub name: String,
     pub path: PathBuf,
     pub caption: Option<String>,
+    /// What the photo shows, for screen readers (`alt:`, else the caption).
+    pub alt: Option<String>,
     pub credit: Option<String>,
     /// Point kept in view when a frame crops the photo.
     pub focus: Focus,
@@ -103,6 +107,22 @@ pub struct Photo {
     pub slides: bool,
     /// Where the photo is first placed in the content.
     pub loc: Loc,
+}
+
+impl Photo {
+    /// What a screen reader says for the photo: its `alt:`, else its caption, else its file
+    /// name without the extension (folio warns about a photo without a caption).
+    pub fn alt_text(&self) -> String {
+        self.alt
+            .clone()
+            .or_else(|| self.caption.clone())
+            .unwrap_or_else(|| {
+                let stem = std::path::Path::new(&self.name).file_stem();
+                stem.map_or(self.name.clone(), |s| {
+                    s.to_string_lossy().replace(['_', '-'], " ")
+                })
+            })
+    }
 }
 
 /// The point of a photo kept in view when a frame crops it, as shares of its width and height:

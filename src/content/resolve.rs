@@ -209,6 +209,14 @@ impl Resolver<'_> {
         value
     }
 
+    /// Text that is read but never printed (a photo's alt text): checked like printed text,
+    /// but not against the fonts.
+    pub(super) fn unprinted(&mut self, s: &Spanned<String>, file: usize, what: &str) -> String {
+        let value = self.text(s, file, what);
+        self.texts.pop();
+        value
+    }
+
     /// Speaker notes: any text, but no invisible control characters (they break the notes file).
     pub(super) fn notes(&mut self, n: &Option<Spanned<String>>, file: usize) -> Option<String> {
         let n = n.as_ref()?;
@@ -336,6 +344,7 @@ impl Resolver<'_> {
             name: name.value.clone(),
             path,
             caption: None,
+            alt: None,
             credit: None,
             focus: Focus::CENTRE,
             notes: None,
@@ -347,6 +356,7 @@ impl Resolver<'_> {
                 (
                     *f,
                     e.value.caption.clone(),
+                    e.value.alt.clone(),
                     e.value.credit.clone(),
                     e.value.focus.clone(),
                     e.value.notes.clone(),
@@ -355,8 +365,9 @@ impl Resolver<'_> {
             })
         });
         match entry {
-            Some((cf, caption, credit, focus, notes, slides)) => {
+            Some((cf, caption, alt, credit, focus, notes, slides)) => {
                 photo.caption = Some(self.text(&caption, cf, "caption"));
+                photo.alt = alt.map(|a| self.unprinted(&a, cf, "alt"));
                 photo.credit = credit.map(|c| self.text(&c, cf, "credit"));
                 photo.notes = self.notes(&notes, cf);
                 photo.slides = slides;

@@ -79,6 +79,9 @@ pub struct Settings {
     /// A handout of the deck (`handout.pdf`): three slides to a page with their notes.
     #[serde(default = "default_true")]
     pub handout: bool,
+    /// The brochure also for screens (`brochure-screen.pdf`): PDF/UA-1 and PDF/A-2b.
+    #[serde(default = "default_true")]
+    pub screen: bool,
 }
 
 impl Default for Settings {
@@ -97,6 +100,7 @@ impl Default for Settings {
             cmyk_intent: None,
             pptx: true,
             handout: true,
+            screen: true,
         }
     }
 }
@@ -288,6 +292,9 @@ pub type CaptionsFile = BTreeMap<String, Spanned<CaptionEntry>>;
 #[serde(deny_unknown_fields)]
 pub struct CaptionEntry {
     pub caption: Spanned<String>,
+    /// What the photo shows, for screen readers, when the caption does not say it.
+    #[serde(default)]
+    pub alt: Option<Spanned<String>>,
     #[serde(default)]
     pub credit: Option<Spanned<String>>,
     /// `[x, y]` in 0..1: the point a cropping frame keeps in view.

@@ -180,6 +180,7 @@ impl Resolver<'_> {
                 cmyk_perceptual: self.cmyk_intent(s.cmyk_intent.as_ref(), file),
                 pptx: s.pptx,
                 handout: s.handout,
+                screen: s.screen,
             },
             logo,
         )

@@ -59,6 +59,17 @@ impl Request {
         Self::parse(path.strip_prefix(Self::PREFIX)?)
     }
 
+    /// The same photo in the same frame at `dpi` (the pixels rounded up).
+    pub fn at_dpi(&self, dpi: u32) -> Request {
+        let scale = |px: u32| (px as u64 * dpi as u64).div_ceil(self.dpi as u64).max(1) as u32;
+        Request {
+            photo: self.photo,
+            width: scale(self.width),
+            height: scale(self.height),
+            dpi,
+        }
+    }
+
     /// Parses the path part after the prefix.
     fn parse(path: &str) -> Option<Request> {
         let (photo, rest) = path.split_once('/')?;
@@ -258,6 +269,12 @@ impl PhotoSet {
             req.height as f64 * 72.0 / req.dpi as f64,
         );
         Some(Bytes::new(slot::pdf(&self.slot_name(req)?, w_pt, h_pt)))
+    }
+
+    /// A raster slot for `req`: a 1 × 1 JPEG naming it, for a PDF that may not embed other
+    /// PDFs (the screen edition, see `slot::jpeg`).
+    pub fn raster_slot(&self, req: &Request) -> Option<Bytes> {
+        Some(Bytes::new(slot::jpeg(&self.slot_name(req)?)))
     }
 
     /// How `req` will be prepared: crop and pixels, known before any decoding.

@@ -72,6 +72,40 @@ pub fn pdf(name: &str, width_pt: f64, height_pt: f64) -> Vec<u8> {
     pdf.finish()
 }
 
+/// A raster slot: a 1 × 1 grey JPEG whose comment segment names the slot. A PDF that may not
+/// embed other PDFs (PDF/UA-1: the screen edition) places this instead; typst passes a JPEG
+/// through byte for byte, so the name is found in the PDF as a slot PDF's is, and [`Splice`]
+/// replaces the image object the same way.
+pub fn jpeg(name: &str) -> Vec<u8> {
+    static GREY: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(|| {
+        let mut out = Vec::new();
+        jpeg_encoder::Encoder::new(&mut out, 90)
+            .encode(&[0x99, 0x99, 0x99], 1, 1, jpeg_encoder::ColorType::Rgb)
+            .expect("a 1 x 1 JPEG");
+        out
+    });
+    // After the start-of-image marker: a COM segment `/FolioPhoto /<name> ` (the space ends
+    // the name for `find`).
+    let text = format!("{KEY} /{name} ");
+    let mut out = Vec::with_capacity(GREY.len() + text.len() + 4);
+    out.extend_from_slice(&GREY[..2]);
+    out.extend_from_slice(&[0xFF, 0xFE]);
+    out.extend_from_slice(&((text.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(text.as_bytes());
+    out.extend_from_slice(&GREY[2..]);
+    out
+}
+
+/// The name of the slot a slot PDF (or a raster slot) holds.
+pub fn name_in(slot: &[u8]) -> Option<String> {
+    find(slot).into_iter().next().map(|(_, name)| name)
+}
+
+/// The request a slot's name stands for (public for the screen edition).
+pub fn request_in(name: &str) -> Option<Request> {
+    request_of(name)
+}
+
 /// The slot names in a PDF and where each occurs.
 fn find(pdf: &[u8]) -> Vec<(usize, String)> {
     let finder = memchr::memmem::Finder::new(KEY.as_bytes());
@@ -155,8 +189,16 @@ impl update::Splice for Splice<'_> {
             .objects
             .iter()
             .filter_map(|(id, o)| {
-                let name = o.as_stream().ok()?.dict.get(b"FolioPhoto").ok()?;
-                Some((*id, String::from_utf8(name.as_name().ok()?.to_vec()).ok()?))
+                let stream = o.as_stream().ok()?;
+                let name = match stream.dict.get(b"FolioPhoto") {
+                    Ok(name) => String::from_utf8(name.as_name().ok()?.to_vec()).ok()?,
+                    // A raster slot names itself inside its JPEG.
+                    Err(_) if stream.content.starts_with(&[0xFF, 0xD8]) => {
+                        name_in(&stream.content)?
+                    }
+                    Err(_) => return None,
+                };
+                Some((*id, name))
             })
             .collect();
         for (id, name) in slots {
@@ -223,6 +265,14 @@ mod tests {
         assert!(n.starts_with("r3_2480x1654_300_"), "{n}");
         assert_eq!(request_of(&n), Some(req));
         assert_eq!(request_of("x3_1x1_1_00"), None);
+    }
+
+    #[test]
+    fn raster_slots_are_jpegs_that_name_their_slot() {
+        let jpeg = jpeg("r2_620x414_150_abcd");
+        assert_eq!(name_in(&jpeg).as_deref(), Some("r2_620x414_150_abcd"));
+        let decoded = image::load_from_memory(&jpeg).expect("a valid JPEG");
+        assert_eq!((decoded.width(), decoded.height()), (1, 1));
     }
 
     #[test]

@@ -213,4 +213,37 @@ impl OutputProfile {
     pub fn key(&self) -> blake3::Hash {
         blake3::hash(&self.icc)
     }
+
+    /// How this press's CMYK looks on a screen (the screen edition's colours).
+    pub fn to_screen(&self) -> Result<ToScreen, String> {
+        use lcms2::{Flags, Intent, PixelFormat, Profile, Transform};
+        let press = Profile::new_icc(&self.icc)
+            .map_err(|e| format!("the output profile cannot be read: {e}"))?;
+        // Relative colorimetric with black-point compensation: the paper is the screen's
+        // white, the press's deepest black the screen's black; hues as printed.
+        let t = Transform::new_flags(
+            &press,
+            PixelFormat::CMYK_DBL,
+            &Profile::new_srgb(),
+            PixelFormat::RGB_DBL,
+            Intent::RelativeColorimetric,
+            Flags::BLACKPOINT_COMPENSATION,
+        )
+        .map_err(|e| format!("no conversion from the output profile to sRGB: {e}"))?;
+        Ok(ToScreen(t))
+    }
+}
+
+/// CMYK of a printing condition to sRGB (`OutputProfile::to_screen`).
+pub struct ToScreen(lcms2::Transform<[f64; 4], [f64; 3]>);
+
+impl ToScreen {
+    /// `cmyk` in 0–1 (no ink to full ink) as sRGB in 0–1.
+    pub fn srgb(&self, cmyk: [f64; 4]) -> [f64; 3] {
+        // Little CMS takes CMYK as percentages in its floating-point formats.
+        let mut out = [[0.0; 3]];
+        self.0
+            .transform_pixels(&[cmyk.map(|v| v.clamp(0.0, 1.0) * 100.0)], &mut out);
+        out[0].map(|v| v.clamp(0.0, 1.0))
+    }
 }

@@ -101,6 +101,8 @@ pub struct PhotoRecord {
     pub width: u32,
     pub height: u32,
     pub caption: Option<String>,
+    /// What the photo shows, for screen readers: `alt:`, else the caption, else its name.
+    pub alt: String,
     pub credit: Option<String>,
     pub notes: Option<String>,
     /// `false`: keep it off the slides.
@@ -177,6 +179,7 @@ pub fn data(inputs: &Inputs, kind: Kind) -> Data {
             width: sizes.get(i).map_or(1, |s| s.width),
             height: sizes.get(i).map_or(1, |s| s.height),
             caption: p.caption.clone(),
+            alt: p.alt_text(),
             credit: p.credit.clone(),
             notes: p.notes.clone(),
             slides: p.slides,

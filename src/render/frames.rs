@@ -162,6 +162,14 @@ fn labelled(doc: &PagedDocument, name: &str) -> Vec<(usize, Value)> {
         .collect()
 }
 
+/// The pages (0-based) that hold a `#metadata(..) <label>` element.
+pub fn labelled_pages(doc: &PagedDocument, name: &str) -> std::collections::HashSet<usize> {
+    labelled_at(doc, name)
+        .into_iter()
+        .map(|(page, _, _)| page)
+        .collect()
+}
+
 /// Values of `#metadata(..) <label>` elements, with where they landed: page (0-based) and
 /// distance from the page's top (pt).
 pub fn labelled_at(doc: &PagedDocument, name: &str) -> Vec<(usize, f64, Value)> {

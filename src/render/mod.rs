@@ -7,6 +7,7 @@ pub mod data;
 pub mod flow;
 pub mod frames;
 pub mod inspect;
+pub mod screen;
 pub mod world;
 
 use crate::diag::Diagnostic;
@@ -42,6 +43,27 @@ pub struct Job {
     pub kind: Kind,
     pub data: Vec<u8>,
     pub unless_unchanged: Option<u128>,
+    /// Export the output's own PDF (not when only a file made from its pages is wanted).
+    pub pdf: bool,
+    /// Of the brochure: also its screen edition.
+    pub screen: Option<ScreenJob>,
+}
+
+/// What the screen edition needs besides the brochure's pages (`screen`).
+pub struct ScreenJob {
+    /// Each photo's alt text, by photo id.
+    pub alts: Vec<String>,
+    /// The press whose colours the screen shows.
+    pub profile: Arc<crate::profiles::OutputProfile>,
+    /// The document's date (PDF/A requires one): the print file's.
+    pub date: time::OffsetDateTime,
+}
+
+/// Which PDFs an output's export makes.
+#[derive(Clone, Copy)]
+struct Wanted<'a> {
+    pdf: bool,
+    screen: Option<&'a ScreenJob>,
 }
 
 /// One rendered output.
@@ -58,6 +80,9 @@ pub struct Rendered {
     pub hash: u128,
     /// The pages hash to `unless_unchanged`: no PDF was exported (`pdf` is empty).
     pub unchanged: bool,
+    /// The screen edition (`screen`), when asked for and the pages changed; its slots are
+    /// filled like the print file's.
+    pub screen: Vec<u8>,
 }
 
 impl Renderer {
@@ -92,11 +117,15 @@ impl Renderer {
         let start = std::time::Instant::now();
         let mut unless = Vec::new();
         let mut kinds = Vec::new();
+        let mut pdfs = Vec::new();
+        let mut screens = Vec::new();
         for job in jobs {
             self.world(job.kind)
                 .update(job.data, photos.clone(), logo.clone());
             kinds.push(job.kind);
             unless.push(job.unless_unchanged);
+            pdfs.push(job.pdf);
+            screens.push(job.screen);
         }
         type Compiled = Result<(PagedDocument, Vec<SourceDiagnostic>), Vec<Diagnostic>>;
         let mut compiled: Vec<Option<Compiled>> = kinds.iter().map(|_| None).collect();
@@ -149,12 +178,16 @@ impl Renderer {
         }
         let compile = start.elapsed();
         // The photos the pages place, prepared while the PDFs export (which need only slots).
-        let requests: Vec<Request> = kinds
-            .iter()
-            .zip(&compiled)
-            .filter(|(_, c)| matches!(c, Some(Ok(_))))
-            .flat_map(|(&k, _)| self.world(k).used())
-            .collect();
+        let mut requests: Vec<Request> = Vec::new();
+        for (i, &kind) in kinds.iter().enumerate() {
+            if matches!(compiled[i], Some(Ok(_))) {
+                let used = self.world(kind).used();
+                if screens[i].is_some() {
+                    requests.extend(screen::requests(&used));
+                }
+                requests.extend(used);
+            }
+        }
         let debug = std::env::var_os("FOLIO_DEBUG_TIMES").is_some();
         if debug {
             eprintln!("render: compiled in {compile:?}, passes {passes:?}");
@@ -177,9 +210,14 @@ impl Renderer {
                 .enumerate()
                 .map(|(i, c)| {
                     let (kind, unless, passes, photos) = (kinds[i], unless[i], passes[i], &photos);
+                    let wanted = Wanted {
+                        pdf: pdfs[i],
+                        screen: screens[i].as_ref(),
+                    };
                     s.spawn(move || {
                         let (document, warnings) = c.expect("every output compiled")?;
-                        self.export(kind, document, &warnings, photos, unless, compile, passes)
+                        let timing = (compile, passes);
+                        self.export(kind, document, &warnings, photos, unless, wanted, timing)
                     })
                 })
                 .collect();
@@ -231,8 +269,8 @@ impl Renderer {
         true
     }
 
-    /// An output's warnings from its laid-out pages, and its PDF unless the pages hash to
-    /// `unless_unchanged`.
+    /// An output's warnings from its laid-out pages, and its PDFs unless the pages hash to
+    /// `unless_unchanged`. The screen edition is exported beside the print file.
     #[allow(clippy::too_many_arguments)]
     fn export(
         &self,
@@ -241,8 +279,8 @@ impl Renderer {
         typst_warnings: &[SourceDiagnostic],
         photos: &PhotoSet,
         unless_unchanged: Option<u128>,
-        compile: std::time::Duration,
-        passes: usize,
+        wanted: Wanted,
+        (compile, passes): (std::time::Duration, usize),
     ) -> Result<Rendered, Vec<Diagnostic>> {
         let world = self.world(kind);
         let mut warnings = self.convert(world, typst_warnings);
@@ -267,11 +305,25 @@ impl Renderer {
             ..Default::default()
         };
         let export_start = std::time::Instant::now();
-        let pdf = if unchanged {
-            Vec::new()
-        } else {
-            typst_pdf::pdf(&document, &options).map_err(|e| self.convert(world, &e))?
-        };
+        let (pdf, screen) = std::thread::scope(|s| {
+            let screen = wanted
+                .screen
+                .filter(|_| !unchanged)
+                .map(|job| s.spawn(|| self.screen(&document, photos, job)));
+            let pdf = if unchanged || !wanted.pdf {
+                Ok(Vec::new())
+            } else {
+                typst_pdf::pdf(&document, &options).map_err(|e| self.convert(world, &e))
+            };
+            let screen = match screen {
+                Some(h) => h
+                    .join()
+                    .unwrap_or_else(|_| Err(vec![Diagnostic::error("the screen edition crashed")])),
+                None => Ok(Vec::new()),
+            };
+            (pdf, screen)
+        });
+        let (pdf, screen) = (pdf?, screen?);
         Ok(Rendered {
             kind,
             document,
@@ -282,6 +334,41 @@ impl Renderer {
             passes,
             hash,
             unchanged,
+            screen,
+        })
+    }
+
+    /// The screen edition of the laid-out brochure (`screen`), exported as PDF/UA-1 and
+    /// PDF/A-2b; krilla checks both while writing, and what breaks them is an error.
+    fn screen(
+        &self,
+        print: &PagedDocument,
+        photos: &PhotoSet,
+        job: &ScreenJob,
+    ) -> Result<Vec<u8>, Vec<Diagnostic>> {
+        let failed = |e: String| vec![Diagnostic::error(format!("the screen edition: {e}"))];
+        let colours = job.profile.to_screen().map_err(failed)?;
+        let edition = screen::Edition {
+            photos,
+            alts: &job.alts,
+            colours: &colours,
+        };
+        let document = screen::pages(print, &edition).map_err(failed)?;
+        use typst_pdf::PdfStandard;
+        let options = typst_pdf::PdfOptions {
+            ident: Smart::Custom("folio-brochure-screen".into()),
+            standards: typst_pdf::PdfStandards::new(&[PdfStandard::A_2b, PdfStandard::Ua_1])
+                .map_err(|e| failed(e.message().to_string()))?,
+            tagged: true,
+            timestamp: timestamp(job.date),
+            ..Default::default()
+        };
+        typst_pdf::pdf(&document, &options).map_err(|e| {
+            let mut errors = self.convert(&self.brochure, &e);
+            for d in &mut errors {
+                d.message = format!("the screen edition (PDF/UA-1, PDF/A-2b): {}", d.message);
+            }
+            errors
         })
     }
 
@@ -376,4 +463,18 @@ impl Renderer {
     pub fn evict(&self) {
         typst::comemo::evict(10);
     }
+}
+
+/// A date as typst's PDF export takes it (UTC).
+fn timestamp(date: time::OffsetDateTime) -> Option<typst_pdf::Timestamp> {
+    let d = date.to_offset(time::UtcOffset::UTC);
+    typst::foundations::Datetime::from_ymd_hms(
+        d.year(),
+        d.month() as u8,
+        d.day(),
+        d.hour(),
+        d.minute(),
+        d.second(),
+    )
+    .map(typst_pdf::Timestamp::new_utc)
 }

@@ -1,0 +1,171 @@
+//! The screen edition (`brochure-screen.pdf`), made from the print brochure's laid-out pages
+//! rather than a second layout, so both files show the same pages and lines:
+//! - each page at its trim size (typst's bleed is dropped; what ran into it is clipped);
+//! - the padding pages (`<folio-padding>`, added only to reach a multiple of four) left out;
+//! - crop marks (whatever is drawn in the registration colour) left out;
+//! - CMYK colours shown as the press prints them, in sRGB (`ToScreen`);
+//! - each photo slot swapped for a raster slot of the same photo at 150 ppi (a PDF/UA file may
+//!   not embed PDFs), with the photo's alt text; `photos::slot::Splice` fills it after export.
+//!
+//! The pages keep typst's introspection tags, so the export is tagged: headings by level,
+//! photos as figures with their alt text, page headers and footers as artifacts.
+
+use crate::photos::{PhotoSet, Request, slot};
+use crate::profiles::output::ToScreen;
+use std::collections::HashSet;
+use typst::foundations::Smart;
+use typst::layout::{Abs, Frame, FrameItem, Sides};
+use typst::visualize::{
+    Color, ExchangeFormat, FixedStroke, Image, ImageKind, Paint, ProcessColor, RasterImage,
+    SpotColorantName,
+};
+use typst_layout::PagedDocument;
+
+/// The resolution of the screen edition's photos.
+pub const SCREEN_DPI: u32 = 150;
+
+/// What the screen edition needs besides the pages.
+pub struct Edition<'a> {
+    pub photos: &'a PhotoSet,
+    /// Each photo's alt text, by photo id (`Photo::alt_text`).
+    pub alts: &'a [String],
+    pub colours: &'a ToScreen,
+}
+
+/// The photo requests of the screen edition: the print requests at [`SCREEN_DPI`].
+pub fn requests(print: &[Request]) -> Vec<Request> {
+    let mut seen = HashSet::new();
+    print
+        .iter()
+        .map(|r| r.at_dpi(SCREEN_DPI))
+        .filter(|r| seen.insert(*r))
+        .collect()
+}
+
+/// The screen edition's pages, from the print brochure's.
+pub fn pages(print: &PagedDocument, edition: &Edition) -> Result<PagedDocument, String> {
+    let padding: HashSet<usize> = super::frames::labelled_pages(print, "folio-padding");
+    let mut pages = typst::ecow::EcoVec::new();
+    for (i, page) in print.pages().iter().enumerate() {
+        if padding.contains(&i) {
+            continue;
+        }
+        let mut page = page.clone();
+        page.bleed = Sides::splat(Abs::zero());
+        page.frame = edition.frame(&page.frame)?;
+        if let Smart::Custom(Some(fill)) = &page.fill {
+            page.fill = Smart::Custom(edition.paint(fill));
+        }
+        pages.push(page);
+    }
+    let info = typst::model::Document::info(print).clone();
+    Ok(PagedDocument::new(pages, info))
+}
+
+impl Edition<'_> {
+    fn frame(&self, frame: &Frame) -> Result<Frame, String> {
+        let mut out = Frame::new(frame.size(), frame.kind());
+        if frame.has_baseline() {
+            out.set_baseline(frame.baseline());
+        }
+        for (pos, item) in frame.items() {
+            let item = match item {
+                FrameItem::Group(g) => {
+                    let mut g = g.clone();
+                    g.frame = self.frame(&g.frame)?;
+                    Some(FrameItem::Group(g))
+                }
+                FrameItem::Text(t) => self.paint(&t.fill).map(|fill| {
+                    let mut t = t.clone();
+                    t.fill = fill;
+                    t.stroke = t.stroke.as_ref().and_then(|s| self.stroke(s));
+                    FrameItem::Text(t)
+                }),
+                FrameItem::Shape(s, span) => {
+                    let mut s = s.clone();
+                    let marks = s.fill.as_ref().is_some_and(is_registration)
+                        || s.stroke
+                            .as_ref()
+                            .is_some_and(|st| is_registration(&st.paint));
+                    s.fill = s.fill.as_ref().and_then(|p| self.paint(p));
+                    s.stroke = s.stroke.as_ref().and_then(|st| self.stroke(st));
+                    (!marks).then_some(FrameItem::Shape(s, *span))
+                }
+                FrameItem::Image(image, size, span) => {
+                    Some(FrameItem::Image(self.image(image)?, *size, *span))
+                }
+                other => Some(other.clone()),
+            };
+            if let Some(item) = item {
+                out.push(*pos, item);
+            }
+        }
+        Ok(out)
+    }
+
+    /// A paint as the screen shows it; `None` for the registration colour (crop marks).
+    fn paint(&self, paint: &Paint) -> Option<Paint> {
+        match paint {
+            Paint::Solid(c) => self.color(c).map(Paint::Solid),
+            // Gradients and tilings interpolate in their own (RGB-based) spaces already.
+            other => Some(other.clone()),
+        }
+    }
+
+    fn stroke(&self, stroke: &FixedStroke) -> Option<FixedStroke> {
+        let mut s = stroke.clone();
+        s.paint = self.paint(&stroke.paint)?;
+        Some(s)
+    }
+
+    fn color(&self, color: &Color) -> Option<Color> {
+        let process = match color {
+            Color::Spot(s) if matches!(s.colorant.name, Some(SpotColorantName::All)) => {
+                return None;
+            }
+            // Another spot ink (a brand colour) shows as its process fallback.
+            Color::Spot(s) => s.fallback(),
+            Color::Process(p) => *p,
+        };
+        Some(match process {
+            ProcessColor::Cmyk(c) => {
+                let [r, g, b] = self.colours.srgb([c.c, c.m, c.y, c.k].map(f64::from));
+                Color::Process(ProcessColor::Rgb(typst::visualize::Rgb::new(
+                    r as f32, g as f32, b as f32, 1.0,
+                )))
+            }
+            other => Color::Process(other),
+        })
+    }
+
+    /// A photo slot as a raster slot of the same photo at screen resolution, with its alt text.
+    /// Other images are kept.
+    fn image(&self, image: &Image) -> Result<Image, String> {
+        let ImageKind::Pdf(pdf) = image.kind() else {
+            return Ok(image.clone());
+        };
+        let data: &[u8] = pdf.document().pdf().data().as_ref();
+        let Some(name) = slot::name_in(data) else {
+            return Ok(image.clone());
+        };
+        let print =
+            slot::request_in(&name).ok_or_else(|| format!("a slot without a request: {name}"))?;
+        let req = print.at_dpi(SCREEN_DPI);
+        let jpeg = self
+            .photos
+            .raster_slot(&req)
+            .ok_or_else(|| format!("a slot names no photo of this document: {name}"))?;
+        let raster = RasterImage::new(jpeg, ExchangeFormat::Jpg, Smart::Auto)
+            .map_err(|e| format!("a raster slot: {e}"))?;
+        let alt = self
+            .alts
+            .get(req.photo)
+            .map(|a| a.as_str().into())
+            .or_else(|| image.alt().map(Into::into));
+        Ok(Image::new(raster, alt, image.scaling()))
+    }
+}
+
+fn is_registration(paint: &Paint) -> bool {
+    matches!(paint, Paint::Solid(Color::Spot(s)) if matches!(s.colorant.name, Some(SpotColorantName::All)))
+}
