@@ -95,9 +95,10 @@ fn file_names_and_notes_with_markup_are_only_data() {
     .unwrap();
     let mut captions = std::fs::read_to_string(root.join("photos/captions.yaml")).unwrap();
     captions.push_str(&format!(
-        "{}:\n  caption: {}\n  notes: {}\n",
+        "{}:\n  caption: {}\n  alt: {}\n  notes: {}\n",
         yaml_str(odd),
         yaml_str(&format!("奇怪的文件名 {MARKUP}")),
+        yaml_str(&format!("替代文字 {MARKUP}")),
         yaml_str(&format!("照片备注 {MARKUP}"))
     ));
     std::fs::write(root.join("photos/captions.yaml"), captions).unwrap();
@@ -113,6 +114,14 @@ fn file_names_and_notes_with_markup_are_only_data() {
     .unwrap();
     let (session, outcome) = build(root, &Options::default());
     assert_ok(&outcome);
+    // The alt text, which only the tags carry, is the YAML's text too.
+    let screen = lopdf::Document::load(session.project.out.join("brochure-screen.pdf")).unwrap();
+    let alts: Vec<String> = structure(&screen)
+        .into_iter()
+        .filter_map(|(_, alt)| alt)
+        .collect();
+    let want = format!("替代文字 {MARKUP}");
+    assert!(alts.contains(&want), "{want} is not an alt text: {alts:?}");
     let deck = pdf_text(&session.project.out.join("slides.pdf"));
     assert!(deck.contains(&squash(&format!("奇怪的文件名 {MARKUP}"))));
     let pdfpc: serde_json::Value =

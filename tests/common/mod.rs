@@ -344,3 +344,43 @@ pub fn brochure_lines(outcome: &Outcome, size: f64) -> Vec<Vec<TextLine>> {
         })
         .collect()
 }
+
+/// Every structure element of a tagged PDF, in the tree's order: its type and its alt text.
+pub fn structure(doc: &lopdf::Document) -> Vec<(String, Option<String>)> {
+    fn walk(
+        doc: &lopdf::Document,
+        o: &lopdf::Object,
+        out: &mut Vec<(String, Option<String>)>,
+        depth: usize,
+    ) {
+        assert!(depth < 200, "the structure tree is too deep (a cycle?)");
+        let o = match o {
+            lopdf::Object::Reference(id) => match doc.get_object(*id) {
+                Ok(o) => o,
+                Err(_) => return,
+            },
+            o => o,
+        };
+        match o {
+            lopdf::Object::Array(a) => a.iter().for_each(|k| walk(doc, k, out, depth + 1)),
+            lopdf::Object::Dictionary(d) => {
+                // A marked-content or object reference ends the branch.
+                if let Ok(s) = d.get(b"S").and_then(|s| s.as_name()) {
+                    let alt = d
+                        .get(b"Alt")
+                        .ok()
+                        .and_then(|a| lopdf::decode_text_string(a).ok());
+                    out.push((String::from_utf8_lossy(s).into_owned(), alt));
+                }
+                if let Ok(k) = d.get(b"K") {
+                    walk(doc, k, out, depth + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    let root = doc.catalog().unwrap();
+    let mut out = Vec::new();
+    walk(doc, root.get(b"StructTreeRoot").unwrap(), &mut out, 0);
+    out
+}
