@@ -23,6 +23,7 @@ fn the_sample_renders_byte_for_byte_as_recorded() {
     for file in [
         folio::OutFile::Brochure,
         folio::OutFile::BrochureImposed,
+        folio::OutFile::BrochureScreen,
         folio::OutFile::Slides,
         folio::OutFile::SlidesNotes,
     ] {
