@@ -350,7 +350,14 @@ impl PhotoSet {
         let mut out = Vec::new();
         let mut decoded: Option<decode::Decoded> = None;
         let mut original: Option<Vec<u8>> = None;
-        for req in reqs {
+        // The finest resampled pixels of each crop so far: a screen version of the same crop
+        // (the screen edition's 150 ppi copy of a 300 ppi print photo) is resampled from them,
+        // a fraction of the pixels of a large original. Print photos always come from the
+        // original.
+        let mut finer: Vec<(Crop, image::DynamicImage)> = Vec::new();
+        let mut reqs = reqs.to_vec();
+        reqs.sort_by_key(|r| std::cmp::Reverse(r.width as u64 * r.height as u64));
+        for req in &reqs {
             let press = self.press_for(req);
             let plan = Plan::new(src, req, press);
             let key = self.cache.key(&src.hash, &plan);
@@ -362,21 +369,37 @@ impl PhotoSet {
             } else if let Some(b) = self.cache.get(&key) {
                 b
             } else {
+                let failed = |e: String| PhotoError {
+                    message: format!("photo {} could not be resampled: {e}", src.name),
+                    hint: "export the photo again as a plain RGB JPEG".into(),
+                };
                 if decoded.is_none() {
                     let bytes = decode::read_file(&src.path)?;
                     decoded = Some(decode::decode(&bytes, &src.name)?);
                 }
-                let b = resample::render(
-                    decoded.as_ref().unwrap(),
-                    plan.crop,
-                    plan.out,
-                    plan.encoding,
-                    press,
-                )
-                .map_err(|e| PhotoError {
-                    message: format!("photo {} could not be resampled: {e}", src.name),
-                    hint: "export the photo again as a plain RGB JPEG".into(),
-                })?;
+                let source = decoded.as_ref().unwrap();
+                let screen = plan.encoding == resample::Encoding::Screen;
+                let pixels = match finer
+                    .iter()
+                    .find(|(c, p)| screen && same_crop(c, &plan.crop) && p.width() > plan.out.width)
+                {
+                    Some((_, p)) => {
+                        let whole = Crop {
+                            left: 0,
+                            top: 0,
+                            width: p.width(),
+                            height: p.height(),
+                        };
+                        resample::resize(p, whole, plan.out)
+                    }
+                    None => resample::resize(&source.image, plan.crop, plan.out),
+                }
+                .map_err(failed)?;
+                let b = resample::encode(&pixels, source.icc.as_deref(), plan.encoding, press)
+                    .map_err(failed)?;
+                if !finer.iter().any(|(c, _)| same_crop(c, &plan.crop)) {
+                    finer.push((plan.crop, pixels));
+                }
                 self.cache.put(&key, &b);
                 b
             };
@@ -389,6 +412,16 @@ impl PhotoSet {
         }
         Ok((out, decoded.is_some()))
     }
+}
+
+/// Whether two crops of a photo show the same region, to within the rounding of their frames'
+/// pixels (half a percent).
+fn same_crop(a: &Crop, b: &Crop) -> bool {
+    let near = |x: u32, y: u32, size: u32| x.abs_diff(y) as f64 <= size as f64 * 0.005 + 1.0;
+    near(a.left, b.left, a.width)
+        && near(a.top, b.top, a.height)
+        && near(a.width, b.width, a.width)
+        && near(a.height, b.height, a.height)
 }
 
 /// One photo's prepared requests, or why it could not be prepared.
