@@ -148,6 +148,11 @@ const PLACES: &[(&str, &str, &str)] = &[
         "handout",
         "setting: the deck also as handout.pdf (tests/handout.rs)",
     ),
+    (
+        "settings",
+        "screen",
+        "setting: the brochure also as brochure-screen.pdf (tests/screen.rs)",
+    ),
     ("settings", "colors", "setting"),
     ("settings", "logo", "setting: an image on the title slide"),
     ("settings", "fonts", "setting"),
@@ -206,6 +211,11 @@ const PLACES: &[(&str, &str, &str)] = &[
     ("figure", "unit", "marker"),
     ("figure", "label", "marker"),
     ("caption", "caption", "marker"),
+    (
+        "caption",
+        "alt",
+        "marker: spoken, the screen edition's alt text",
+    ),
     ("caption", "credit", "marker"),
     ("caption", "focus", "setting: the crop"),
     ("caption", "notes", "marker"),
@@ -242,7 +252,7 @@ fn marked_project() -> tempfile::TempDir {
     let mut captions = String::new();
     for p in ["cover", "p1", "p2", "p3", "p4"] {
         captions += &format!(
-            "{p}.jpg:\n  caption: 图注MK{p}caption\n  credit: 作者MK{p}credit\n  notes: 图片备注MK{p}notes\n"
+            "{p}.jpg:\n  caption: 图注MK{p}caption\n  alt: 照片MK{p}alt\n  credit: 作者MK{p}credit\n  notes: 图片备注MK{p}notes\n"
         );
     }
     let dir = tempfile::tempdir().unwrap();
@@ -268,6 +278,12 @@ fn every_marked_field_is_printed_or_spoken() {
     let brochure = pdf_text(&out.join("brochure.pdf"));
     let slides = pdf_text(&out.join("slides.pdf"));
     let notes = squash(&std::fs::read_to_string(out.join("slides.pdfpc")).unwrap());
+    // Alt texts are not printed but spoken: the screen edition's tags carry them.
+    let screen = lopdf::Document::load(out.join("brochure-screen.pdf")).unwrap();
+    let spoken: String = structure(&screen)
+        .into_iter()
+        .filter_map(|(_, alt)| alt)
+        .collect();
     let yaml: String = [
         "content/document.yaml",
         "content/01-marked.yaml",
@@ -287,7 +303,8 @@ fn every_marked_field_is_printed_or_spoken() {
     for m in &markers {
         if !(brochure.contains(m.as_str())
             || slides.contains(m.as_str())
-            || notes.contains(m.as_str()))
+            || notes.contains(m.as_str())
+            || spoken.contains(m.as_str()))
         {
             missing.push(m.clone());
         }

@@ -136,3 +136,28 @@ pub struct Focus {
 impl Focus {
     pub const CENTRE: Focus = Focus { x: 0.5, y: 0.5 };
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alt_text_is_the_alt_else_the_caption_else_the_name() {
+        let mut p = Photo {
+            name: "trips/river_walk-2020.jpg".into(),
+            path: PathBuf::from("photos/trips/river_walk-2020.jpg"),
+            caption: Some("A walk by the river".into()),
+            alt: Some("Six people on a riverside path".into()),
+            credit: None,
+            focus: Focus::CENTRE,
+            notes: None,
+            slides: true,
+            loc: Default::default(),
+        };
+        assert_eq!(p.alt_text(), "Six people on a riverside path");
+        p.alt = None;
+        assert_eq!(p.alt_text(), "A walk by the river");
+        p.caption = None;
+        assert_eq!(p.alt_text(), "river walk 2020");
+    }
+}

@@ -20,8 +20,9 @@ pub fn pptx(
     notes: &[String],
     date: String,
 ) -> Result<Vec<u8>, String> {
-    let caption = |id: usize| doc.photos.get(id).and_then(|p| p.caption.clone());
-    let read = read::deck(deck, photos, notes, &caption);
+    // A picture's alternative text: what it shows (`alt:`, else its caption).
+    let alt = |id: usize| doc.photos.get(id).map(|p| p.alt_text());
+    let read = read::deck(deck, photos, notes, &alt);
     let rgb = |c: [f64; 4]| {
         let [c, m, y, k] = c.map(|v| (v / 100.0).clamp(0.0, 1.0));
         // The same conversion typst's PDF viewers make of the deck's CMYK colours.

@@ -58,7 +58,7 @@ pub enum Shape {
         at: Rect,
         fill: Rgb,
     },
-    /// `descr` is the picture's alternative text (its caption).
+    /// `descr` is the picture's alternative text (`Photo::alt_text`).
     Picture {
         at: Rect,
         media: usize,
