@@ -30,6 +30,11 @@ fn ms(d: Duration) -> String {
 
 /// Runs `folio build` in a new process; returns wall time and peak memory (KiB).
 fn build_process(root: &Path) -> (Duration, u64) {
+    build_process_with(root, &[])
+}
+
+/// `folio build` with extra arguments, in a new process: its time and peak memory (KB).
+fn build_process_with(root: &Path, args: &[&str]) -> (Duration, u64) {
     let exe = repo().join("target/release/folio");
     let start = Instant::now();
     let out = Command::new("/usr/bin/time")
@@ -37,6 +42,7 @@ fn build_process(root: &Path) -> (Duration, u64) {
         .arg(&exe)
         .arg("build")
         .arg(root)
+        .args(args)
         .output()
         .expect("build target/release/folio first (cargo build --release)");
     let elapsed = start.elapsed();
@@ -298,6 +304,10 @@ fn main() {
         side_by_side(root, runs);
         return;
     }
+    if case == "screen" {
+        with_and_without_screen(root, runs);
+        return;
+    }
     // FOLIO_BENCH_SCALE_DIR keeps the generated project (and its photo cache) between runs.
     let big = tempfile::tempdir().unwrap();
     let big =
@@ -315,6 +325,7 @@ fn main() {
     }
 
     side_by_side(root, runs);
+    with_and_without_screen(root, runs);
     let (cold, cold_rss) = build_runs(root, runs, true);
     println!(
         "sample  cold build (new process, empty cache):   {}",
@@ -364,6 +375,37 @@ fn scale_save(root: &Path, runs: usize) {
 
 /// folio's cold build against typst's own compile of the same brochure and deck, alternating
 /// in one run: new processes each time, folio with an empty `out/` (no photo cache).
+/// What the screen edition costs: cold and warm builds of all outputs with and without it
+/// (`--no-screen`), alternating in one run so the machine's mood is shared.
+fn with_and_without_screen(root: &Path, runs: usize) {
+    for cold in [true, false] {
+        let mut with = (Vec::new(), 0);
+        let mut without = (Vec::new(), 0);
+        for _ in 0..runs {
+            for (args, into) in [(&[][..], &mut with), (&["--no-screen"][..], &mut without)] {
+                if cold {
+                    let _ = std::fs::remove_dir_all(root.join("out"));
+                } else if !root.join("out").is_dir() {
+                    build_process_with(root, args);
+                }
+                let (t, rss) = build_process_with(root, args);
+                into.0.push(t);
+                into.1 = into.1.max(rss);
+            }
+        }
+        let name = if cold { "cold" } else { "warm" };
+        let (a, b) = (median(with.0), median(without.0));
+        println!(
+            "sample  {name} build, all outputs:  {} with the screen edition, {} without ({:+.0} %); peak {} / {} MB",
+            ms(a),
+            ms(b),
+            (a.as_secs_f64() / b.as_secs_f64() - 1.0) * 100.0,
+            with.1 / 1024,
+            without.1 / 1024
+        );
+    }
+}
+
 fn side_by_side(root: &Path, runs: usize) {
     // The layouts' data, as folio hands it to them, for typst to compile on its own.
     let session = Session::new(Project::open(root, None).unwrap());

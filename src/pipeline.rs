@@ -314,6 +314,9 @@ impl Session {
                     profile: c.doc.settings.output_profile.clone(),
                     date: *date
                         .get_or_init(|| print::pdfx::build_date(|| self.sources_changed(&c.doc))),
+                    title: c.doc.title.clone(),
+                    lang: c.doc.language.clone(),
+                    region: c.doc.region.clone(),
                 }),
             })
             .collect();
@@ -364,6 +367,13 @@ impl Session {
                         keep_rejected(&out);
                     }
                     report.diagnostics.extend(out.warnings.iter().cloned());
+                    // The screen edition is made from these pages: when the guard refused them,
+                    // what it says explains the screen edition's errors too.
+                    if let Err(errors) = &out.screen
+                        && findings.is_empty()
+                    {
+                        report.diagnostics.extend(errors.iter().cloned());
+                    }
                     report.diagnostics.extend(inspect::diagnose(
                         &findings,
                         out.kind.name(),
@@ -389,7 +399,7 @@ impl Session {
         let doc = &checked.doc;
         let date = || *date.get_or_init(|| print::pdfx::build_date(|| self.sources_changed(doc)));
         let pdf = std::mem::take(&mut out.pdf);
-        let screen = std::mem::take(&mut out.screen);
+        let screen = std::mem::replace(&mut out.screen, Ok(Vec::new())).unwrap_or_default();
         let mut done = Finished::default();
         let file = |of: OutFile, bytes: Vec<u8>| File {
             of,

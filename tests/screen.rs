@@ -208,3 +208,47 @@ fn only_screen_writes_only_it_and_a_setting_turns_it_off() {
     assert!(session.project.out.join("brochure.pdf").is_file());
     assert!(!session.project.out.join("brochure-screen.pdf").exists());
 }
+
+/// A layout the print file accepts but PDF/UA-1 does not (a heading without text): the build
+/// fails and says where and what to do, and builds without the screen edition when asked.
+#[test]
+fn a_layout_that_breaks_pdf_ua_fails_the_build_with_its_line() {
+    let dir = sample_project();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("layouts")).unwrap();
+    let layout = "#let data = json(\"/data.json\")\n#set document(title: data.meta.title)\n#set page(width: 100mm, height: 100mm, margin: 10mm)\n#set text(font: data.theme.at(\"body-font\"), lang: \"zh\", size: 9pt)\n#heading(level: 1, [])\n#data.meta.organisation\n#pagebreak()\n二\n#pagebreak()\n三\n#pagebreak()\n四\n";
+    std::fs::write(root.join("layouts/brochure.typ"), layout).unwrap();
+    let (_, outcome) = build(root, &only(folio::Kind::Brochure));
+    let errs: Vec<&folio::diag::Diagnostic> = outcome
+        .report
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .collect();
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    let e = errs[0];
+    assert!(e.message.contains("the screen edition (PDF/UA-1"), "{e:?}");
+    assert!(e.message.contains("heading"), "{e:?}");
+    assert!(
+        e.file
+            .as_ref()
+            .is_some_and(|f| f.ends_with("layouts/brochure.typ"))
+            && e.line == Some(5),
+        "{e:?}"
+    );
+    assert!(e.hint.as_ref().is_some_and(|h| h.contains("screen: false")));
+    assert!(
+        !root.join("out/brochure.pdf").exists(),
+        "nothing is written"
+    );
+    let (session, outcome) = build(
+        root,
+        &Options {
+            only: Some(folio::Kind::Brochure),
+            no_screen: true,
+            ..Default::default()
+        },
+    );
+    assert_ok(&outcome);
+    assert!(session.project.out.join("brochure.pdf").is_file());
+}

@@ -57,6 +57,11 @@ pub struct ScreenJob {
     pub profile: Arc<crate::profiles::OutputProfile>,
     /// The document's date (PDF/A requires one): the print file's.
     pub date: time::OffsetDateTime,
+    /// The document's title and language, for a layout that does not set them (PDF/UA
+    /// requires both).
+    pub title: String,
+    pub lang: String,
+    pub region: Option<String>,
 }
 
 /// Which PDFs an output's export makes.
@@ -80,9 +85,10 @@ pub struct Rendered {
     pub hash: u128,
     /// The pages hash to `unless_unchanged`: no PDF was exported (`pdf` is empty).
     pub unchanged: bool,
-    /// The screen edition (`screen`), when asked for and the pages changed; its slots are
-    /// filled like the print file's.
-    pub screen: Vec<u8>,
+    /// The screen edition (`screen`), when asked for and the pages changed (else empty); its
+    /// slots are filled like the print file's. Its errors do not discard the print file's
+    /// pages: the page guard reads them first, and its findings explain most of them.
+    pub screen: Result<Vec<u8>, Vec<Diagnostic>>,
 }
 
 impl Renderer {
@@ -323,7 +329,7 @@ impl Renderer {
             };
             (pdf, screen)
         });
-        let (pdf, screen) = (pdf?, screen?);
+        let pdf = pdf?;
         Ok(Rendered {
             kind,
             document,
@@ -352,6 +358,9 @@ impl Renderer {
             photos,
             alts: &job.alts,
             colours: &colours,
+            title: &job.title,
+            lang: &job.lang,
+            region: job.region.as_deref(),
         };
         let document = screen::pages(print, &edition).map_err(failed)?;
         use typst_pdf::PdfStandard;
@@ -367,6 +376,11 @@ impl Renderer {
             let mut errors = self.convert(&self.brochure, &e);
             for d in &mut errors {
                 d.message = format!("the screen edition (PDF/UA-1, PDF/A-2b): {}", d.message);
+                let skip = "or build without the screen edition: `screen: false` in the settings, or --no-screen";
+                d.hint = Some(match d.hint.take() {
+                    Some(h) => format!("{h}; {skip}"),
+                    None => skip.to_string(),
+                });
             }
             errors
         })

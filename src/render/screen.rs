@@ -30,6 +30,10 @@ pub struct Edition<'a> {
     /// Each photo's alt text, by photo id (`Photo::alt_text`).
     pub alts: &'a [String],
     pub colours: &'a ToScreen,
+    /// The title and language (`lang`, `region`) when the layout set none.
+    pub title: &'a str,
+    pub lang: &'a str,
+    pub region: Option<&'a str>,
 }
 
 /// The photo requests of the screen edition: the print requests at [`SCREEN_DPI`].
@@ -58,7 +62,19 @@ pub fn pages(print: &PagedDocument, edition: &Edition) -> Result<PagedDocument, 
         }
         pages.push(page);
     }
-    let info = typst::model::Document::info(print).clone();
+    let mut info = typst::model::Document::info(print).clone();
+    if info.title.is_none() {
+        info.title = Some(edition.title.into());
+    }
+    if info.locale.is_auto() {
+        let lang = edition.lang.parse::<typst::text::Lang>().ok();
+        let region = edition
+            .region
+            .and_then(|r| r.parse::<typst::text::Region>().ok());
+        if let Some(lang) = lang {
+            info.locale = Smart::Custom(typst::text::Locale { lang, region });
+        }
+    }
     Ok(PagedDocument::new(pages, info))
 }
 
