@@ -383,15 +383,7 @@ impl PhotoSet {
                     .iter()
                     .find(|(c, p)| screen && same_crop(c, &plan.crop) && p.width() > plan.out.width)
                 {
-                    Some((_, p)) => {
-                        let whole = Crop {
-                            left: 0,
-                            top: 0,
-                            width: p.width(),
-                            height: p.height(),
-                        };
-                        resample::resize(p, whole, plan.out)
-                    }
+                    Some((_, p)) => resample::shrink(p, plan.out),
                     None => resample::resize(&source.image, plan.crop, plan.out),
                 }
                 .map_err(failed)?;
