@@ -194,3 +194,107 @@ fn english_is_hyphenated_and_indented_the_latin_way() {
         "no 2 em indent in Chinese"
     );
 }
+
+/// The glyph each character of `chars` is drawn with on the brochure's pages (its first use).
+fn glyphs_of(outcome: &folio::Outcome, chars: &str) -> Vec<(char, u16)> {
+    use typst::layout::{FrameItem, Transform};
+    let doc = &brochure_of(outcome).document;
+    let mut found: Vec<(char, u16)> = Vec::new();
+    for page in doc.pages() {
+        folio::render::frames::walk(&page.frame, Transform::identity(), &mut |_, _, item| {
+            if let FrameItem::Text(t) = item {
+                for g in &t.glyphs {
+                    let s = &t.text[g.range()];
+                    if let Some(c) = s.chars().next()
+                        && chars.contains(c)
+                        && !found.iter().any(|(f, _)| *f == c)
+                    {
+                        found.push((c, g.id));
+                    }
+                }
+            }
+        });
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn hong_kong_forms_and_hkscs_characters() {
+    // The Traditional sample as a Hong Kong document, with a paragraph in written Cantonese
+    // (HKSCS characters, outside Big5).
+    let build_as = |region: &str| {
+        let dir = project("zh-hant");
+        let doc = dir.path().join("content/document.yaml");
+        let yaml = std::fs::read_to_string(&doc).unwrap();
+        std::fs::write(
+            &doc,
+            yaml.replace("region: tw", &format!("region: {region}")),
+        )
+        .unwrap();
+        let section = dir.path().join("content/01-leadership.yaml");
+        let yaml = std::fs::read_to_string(&section).unwrap();
+        let cantonese = "  - text: \"我哋喺社區度搞咗好多活動，啲青年都話冇諗過咁好玩㗎。\"\n";
+        let yaml = yaml.replacen("paragraphs:\n", &format!("paragraphs:\n{cantonese}"), 1);
+        std::fs::write(&section, yaml).unwrap();
+        let (_, outcome) = build(
+            dir.path(),
+            &Options {
+                only: Some(folio::Kind::Brochure),
+                no_screen: true,
+                ..Default::default()
+            },
+        );
+        assert_ok(&outcome);
+        (dir, outcome)
+    };
+    let (hk_dir, hk) = build_as("hk");
+    let (_tw_dir, tw) = build_as("tw");
+    // Every HKSCS character is printed (the fonts cover them; no blank glyph passes the guard).
+    let text = pdf_text(&hk_dir.path().join("out/brochure.pdf"));
+    assert!(
+        text.contains("我哋喺社區度搞咗好多活動"),
+        "the Cantonese paragraph"
+    );
+    // The fonts' `locl` for Hong Kong draws some characters in their Hong Kong forms: the same
+    // characters, other glyphs than Taiwan's.
+    let chars = "業青新體總數會育精將";
+    let (hk, tw) = (glyphs_of(&hk, chars), glyphs_of(&tw, chars));
+    assert_eq!(hk.len(), chars.chars().count(), "{hk:?}");
+    assert_eq!(
+        hk.iter().map(|g| g.0).collect::<Vec<_>>(),
+        tw.iter().map(|g| g.0).collect::<Vec<_>>()
+    );
+    let differ = hk.iter().zip(&tw).filter(|(a, b)| a.1 != b.1).count();
+    assert!(
+        differ >= 5,
+        "only {differ} of {} differ: hk {hk:?} tw {tw:?}",
+        hk.len()
+    );
+}
+
+#[test]
+fn a_long_english_title_keeps_the_cover_photo_and_a_large_size() {
+    use typst::layout::{FrameItem, Transform};
+    let dir = project("en");
+    let (_, outcome) = build(dir.path(), &only(folio::Kind::Slides));
+    assert_ok(&outcome);
+    let deck = outcome
+        .rendered
+        .iter()
+        .find(|r| r.kind == folio::Kind::Slides)
+        .unwrap();
+    let first = &deck.document.pages()[0].frame;
+    let mut has_photo = false;
+    folio::render::frames::walk(first, Transform::identity(), &mut |_, _, item| {
+        has_photo |= matches!(item, FrameItem::Image(..));
+    });
+    assert!(has_photo, "the title slide lost its cover photo");
+    let title = folio::render::frames::text_boxes(first)
+        .into_iter()
+        .filter(|b| b.text.contains("Century"))
+        .map(|b| b.size)
+        .fold(0.0, f64::max);
+    // The display sizes run 44 to 20 pt; the smallest means the title did not fit.
+    assert!(title >= 24.0, "the title is set at {title} pt");
+}
