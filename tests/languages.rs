@@ -298,3 +298,23 @@ fn a_long_english_title_keeps_the_cover_photo_and_a_large_size() {
     // The display sizes run 44 to 20 pt; the smallest means the title did not fit.
     assert!(title >= 24.0, "the title is set at {title} pt");
 }
+
+#[test]
+fn english_slides_show_first_sentences_and_none_is_continued() {
+    let dir = project("en");
+    let (_, outcome) = build(dir.path(), &only(folio::Kind::Slides));
+    assert_ok(&outcome);
+    let deck = pdf_text(&dir.path().join("out/slides.pdf"));
+    // A slide shows a paragraph's first sentences (a Latin full stop ends one), so the
+    // sample's paragraphs fit their slides: none runs on to a "(continued)" slide.
+    assert!(!deck.contains("(continued)"), "a continued slide");
+    assert!(deck.contains(&squash(
+        "on passing on the revolutionary tradition and preparing new members for the Party."
+    )));
+    assert!(
+        !deck.contains(&squash(
+            "It led young people across the city to study in depth"
+        )),
+        "the whole paragraph is on its slide"
+    );
+}

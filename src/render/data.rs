@@ -290,14 +290,25 @@ pub const SUMMARY_CHARS: usize = 90;
 pub fn first_sentences(text: &str, min_chars: usize) -> String {
     let mut out = String::new();
     let mut count = 0;
-    for c in text.chars() {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
         out.push(c);
         count += 1;
-        if matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';') && count >= min_chars / 2 {
+        if ends_sentence(c, chars.peek().copied()) && count >= min_chars / 2 {
             break;
         }
     }
     out.trim().to_string()
+}
+
+/// Whether `c` (followed by `next`) ends a sentence: Chinese full stops and marks, and a Latin
+/// `.`, `!`, `?` or `;` before a space or the end (not the point of "3.5" or "folio.yaml").
+fn ends_sentence(c: char, next: Option<char>) -> bool {
+    match c {
+        '。' | '！' | '？' | '；' => true,
+        '.' | '!' | '?' | ';' => next.is_none_or(char::is_whitespace),
+        _ => false,
+    }
 }
 
 /// The handout's data (`handout.typ`): the deck's `meta` and `theme` (from the deck's data)
@@ -324,5 +335,16 @@ mod tests {
         assert_eq!(first_sentences("没有句号的文本", 4), "没有句号的文本");
         let long = "短。".repeat(3) + &"长".repeat(50) + "。";
         assert_eq!(first_sentences(&long, 10), "短。短。短。");
+        // English: a full stop before a space ends a sentence; a decimal point does not.
+        let en =
+            "Membership grew 3.5 times in 2020. The League opened new branches. More followed.";
+        assert_eq!(
+            first_sentences(en, 20),
+            "Membership grew 3.5 times in 2020."
+        );
+        assert_eq!(
+            first_sentences(en, 90),
+            "Membership grew 3.5 times in 2020. The League opened new branches."
+        );
     }
 }
