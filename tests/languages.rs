@@ -318,3 +318,37 @@ fn english_slides_show_first_sentences_and_none_is_continued() {
         "the whole paragraph is on its slide"
     );
 }
+
+#[test]
+fn chinese_next_to_latin_or_digits_gets_a_quarter_em() {
+    use typst::layout::{FrameItem, Transform};
+    // typst's CJK–Latin spacing: a Han character before a digit or a Latin letter gets about
+    // a quarter of an em more advance than the Han character before it.
+    let is_han = |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c);
+    let built = sample_built();
+    let doc = &brochure_of(&built.outcome).document;
+    let mut extra: Vec<f64> = Vec::new();
+    for page in doc.pages() {
+        folio::render::frames::walk(&page.frame, Transform::identity(), &mut |_, _, item| {
+            if let FrameItem::Text(t) = item {
+                let ch = |i: usize| t.text[t.glyphs[i].range()].chars().next().unwrap_or(' ');
+                for i in 1..t.glyphs.len().saturating_sub(1) {
+                    if is_han(ch(i - 1)) && is_han(ch(i)) && ch(i + 1).is_ascii_alphanumeric() {
+                        extra.push((t.glyphs[i].x_advance - t.glyphs[i - 1].x_advance).get());
+                    }
+                }
+            }
+        });
+    }
+    assert!(
+        extra.len() >= 10,
+        "{} places where Han meets a digit",
+        extra.len()
+    );
+    extra.sort_by(f64::total_cmp);
+    let median = extra[extra.len() / 2];
+    assert!(
+        (0.2..0.35).contains(&median),
+        "median extra advance {median} em"
+    );
+}
