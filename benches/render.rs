@@ -97,10 +97,11 @@ fn edit_latency(
     runs: usize,
 ) -> (Duration, Duration) {
     let session = Session::new(Project::open(root, None).unwrap());
-    // As `folio watch` runs it (without the handout).
+    // As `folio watch` runs it (without the handout and the screen edition).
     let opts = Options {
         no_sync: true,
         no_handout: true,
+        no_screen: true,
         ..Default::default()
     };
     assert!(!session.run(&opts).report.has_errors());
