@@ -59,6 +59,16 @@ fn labels_come_out_in_the_documents_language_in_every_output() {
         }
         let title = pdf_info(&out.join("handout.pdf"), "Title");
         assert!(title.contains(handout), "{name}: handout title {title}");
+        // The screen edition says its language, as screen readers need.
+        let screen = lopdf::Document::load(out.join("brochure-screen.pdf")).unwrap();
+        let lang = screen.catalog().unwrap().get(b"Lang").unwrap();
+        let lang = lopdf::decode_text_string(lang).unwrap();
+        let want = match name {
+            "" => "zh-CN",
+            "zh-hant" => "zh-TW",
+            _ => "en",
+        };
+        assert_eq!(lang, want, "{name}: the screen edition's /Lang");
         // The editable deck has the same labels (its agenda slide's title).
         let deck = pptx_deck(&out.join("slides.pptx")).to_string();
         assert!(
