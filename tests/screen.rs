@@ -6,8 +6,6 @@ use common::*;
 use folio::Options;
 use folio::products::OutFile;
 use lopdf::Document;
-use std::path::Path;
-use std::process::Command;
 
 /// The outline's entries (titles), first level.
 fn outline(doc: &Document) -> Vec<String> {
@@ -33,18 +31,6 @@ fn xmp(doc: &Document) -> String {
     let id = root.get(b"Metadata").unwrap().as_reference().unwrap();
     let stream = doc.get_object(id).unwrap().as_stream().unwrap();
     String::from_utf8_lossy(&stream.content).into_owned()
-}
-
-/// Text in the order it is drawn (`pdftotext -raw`), whitespace removed.
-fn drawn_text(pdf: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .args(["-enc", "UTF-8", "-raw"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext (apt-get install poppler-utils)");
-    assert!(out.status.success());
-    squash(&String::from_utf8(out.stdout).unwrap())
 }
 
 #[test]
@@ -152,7 +138,7 @@ fn the_screen_edition_is_tagged_archival_and_small() {
 #[test]
 fn the_text_reads_in_order() {
     let built = sample_built();
-    let text = drawn_text(&built.session.project.out.join("brochure-screen.pdf"));
+    let text = drawn_text(&built.session.project.out.join("brochure-screen.pdf"), None);
     let at = |s: &str| {
         text.find(&squash(s))
             .unwrap_or_else(|| panic!("{s} is not in the screen edition"))

@@ -211,13 +211,7 @@ fn logo_and_theme_colours_come_from_the_settings() {
 fn a_key_figure_is_read_with_its_label() {
     // The tagged deck, and a copy of its text, give each value with its label.
     let built = sample_built();
-    let out = std::process::Command::new("pdftotext")
-        .args(["-enc", "UTF-8", "-raw", "-f", "5", "-l", "5"])
-        .arg(built.session.project.out.join("slides.pdf"))
-        .arg("-")
-        .output()
-        .expect("pdftotext (apt-get install poppler-utils)");
-    let text = squash(&String::from_utf8(out.stdout).unwrap());
+    let text = drawn_text(&built.session.project.out.join("slides.pdf"), Some(5));
     let at = |s: &str| {
         text.find(s)
             .unwrap_or_else(|| panic!("{s} not on slide 5: {text}"))

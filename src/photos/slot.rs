@@ -31,7 +31,7 @@ pub fn name(req: &Request, key: &blake3::Hash) -> String {
 }
 
 /// The request a slot's name stands for.
-fn request_of(name: &str) -> Option<Request> {
+pub fn request_of(name: &str) -> Option<Request> {
     let mut parts = name.strip_prefix('r')?.split('_');
     let photo = parts.next()?;
     let size = parts.next()?;
@@ -99,11 +99,6 @@ pub fn jpeg(name: &str) -> Vec<u8> {
 /// The name of the slot a slot PDF (or a raster slot) holds.
 pub fn name_in(slot: &[u8]) -> Option<String> {
     find(slot).into_iter().next().map(|(_, name)| name)
-}
-
-/// The request a slot's name stands for (public for the screen edition).
-pub fn request_in(name: &str) -> Option<Request> {
-    request_of(name)
 }
 
 /// The slot names in a PDF and where each occurs.

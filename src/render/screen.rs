@@ -98,14 +98,18 @@ impl Edition<'_> {
                     FrameItem::Text(t)
                 }),
                 FrameItem::Shape(s, span) => {
-                    let mut s = s.clone();
-                    let marks = s.fill.as_ref().is_some_and(is_registration)
-                        || s.stroke
-                            .as_ref()
-                            .is_some_and(|st| is_registration(&st.paint));
-                    s.fill = s.fill.as_ref().and_then(|p| self.paint(p));
-                    s.stroke = s.stroke.as_ref().and_then(|st| self.stroke(st));
-                    (!marks).then_some(FrameItem::Shape(s, *span))
+                    // `paint` and `stroke` give `None` for the registration colour: a shape
+                    // filled or stroked in it is a crop mark, left out.
+                    let fill = s.fill.as_ref().map(|p| self.paint(p));
+                    let stroke = s.stroke.as_ref().map(|st| self.stroke(st));
+                    if matches!(fill, Some(None)) || matches!(stroke, Some(None)) {
+                        None
+                    } else {
+                        let mut s = s.clone();
+                        s.fill = fill.flatten();
+                        s.stroke = stroke.flatten();
+                        Some(FrameItem::Shape(s, *span))
+                    }
                 }
                 FrameItem::Image(image, size, span) => {
                     Some(FrameItem::Image(self.image(image)?, *size, *span))
@@ -165,7 +169,7 @@ impl Edition<'_> {
             return Ok(image.clone());
         };
         let print =
-            slot::request_in(&name).ok_or_else(|| format!("a slot without a request: {name}"))?;
+            slot::request_of(&name).ok_or_else(|| format!("a slot without a request: {name}"))?;
         let req = print.at_dpi(SCREEN_DPI);
         let jpeg = self
             .photos
@@ -180,8 +184,4 @@ impl Edition<'_> {
             .or_else(|| image.alt().map(Into::into));
         Ok(Image::new(raster, alt, image.scaling()))
     }
-}
-
-fn is_registration(paint: &Paint) -> bool {
-    matches!(paint, Paint::Solid(Color::Spot(s)) if matches!(s.colorant.name, Some(SpotColorantName::All)))
 }

@@ -98,6 +98,15 @@ pub fn page_text(pdf: &Path, page: usize) -> String {
     pdftotext(pdf, &["-f", &n, "-l", &n])
 }
 
+/// Text in the order it is drawn (`pdftotext -raw`: the tags' reading order), of one page
+/// (1-based) or all, as `pdf_text` reads it.
+pub fn drawn_text(pdf: &Path, page: Option<usize>) -> String {
+    match page.map(|p| p.to_string()) {
+        Some(n) => pdftotext(pdf, &["-raw", "-f", &n, "-l", &n]),
+        None => pdftotext(pdf, &["-raw"]),
+    }
+}
+
 fn pdftotext(pdf: &Path, args: &[&str]) -> String {
     let out = Command::new("pdftotext")
         .args(["-enc", "UTF-8"])
