@@ -9,6 +9,7 @@ pub mod output;
 pub mod photos;
 pub mod pipeline;
 pub mod pptx;
+pub mod preview;
 pub mod print;
 pub mod products;
 pub mod profiles;

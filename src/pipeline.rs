@@ -44,6 +44,9 @@ pub struct Options {
     /// Of an output's files, only this one (`--only pptx|handout|screen`; `only` is then its
     /// output).
     pub only_file: Option<OutFile>,
+    /// Also prepare the brochure's photos at screen resolution, for page images drawn from the
+    /// pages (`watch --serve`).
+    pub screen_photos: bool,
 }
 
 /// Told how photo preparation goes (a progress bar, or log lines).
@@ -67,6 +70,12 @@ pub struct Outcome {
     /// Files written (unchanged files are not rewritten).
     pub written: Vec<PathBuf>,
     pub rendered: Vec<Rendered>,
+    /// The photos the pages placed, prepared (for page images drawn from `rendered`).
+    pub photos: Option<Arc<PhotoSet>>,
+    /// The press the brochure is printed for (its colours, seen on screen).
+    pub output_profile: Option<Arc<crate::profiles::OutputProfile>>,
+    /// The brochure's trim, bleed and marks, as built.
+    pub geometry: Option<Geometry>,
     pub timings: Timings,
 }
 
@@ -138,6 +147,9 @@ impl Session {
             report: Report::default(),
             written: Vec::new(),
             rendered: Vec::new(),
+            photos: None,
+            output_profile: None,
+            geometry: None,
             timings: Timings::default(),
         };
         let checked = self.check(opts, &mut outcome);
@@ -178,6 +190,7 @@ impl Session {
         // The build's date (a scan of the sources' times) is found once, by whichever output
         // needs it first.
         let date = std::sync::OnceLock::new();
+        outcome.geometry = Some(finishing.geometry);
         self.render(&checked, opts, finishing, &date, &mut outcome);
         outcome.timings.render = render_start.elapsed();
         if outcome.report.has_errors() {
@@ -318,6 +331,7 @@ impl Session {
                     lang: c.doc.language.clone(),
                     region: c.doc.region.clone(),
                 }),
+                screen_photos: kind == Kind::Brochure && opts.screen_photos,
             })
             .collect();
         let rendered = self
@@ -341,6 +355,8 @@ impl Session {
                 .collect()
         };
         self.renderer.evict();
+        outcome.photos = Some(c.photos.clone());
+        outcome.output_profile = Some(c.doc.settings.output_profile.clone());
         let plan_after = self.renderer.plan_json();
         if !opts.dry_run && plan_after != plan_before {
             // Only a cache: a plan not written costs a layout next time.

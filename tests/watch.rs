@@ -53,6 +53,12 @@ fn watch_rerenders_on_edit_and_keeps_good_pdfs_on_errors() {
     let mut log = Vec::new();
     wait_for(&rx, "first build", &mut log);
     wait_for(&rx, "watching", &mut log);
+    // Without --serve there is no preview server (tests/preview.rs has the one with it).
+    assert!(
+        !log.iter().any(|l| l.contains("preview at")),
+        "{}",
+        log.join("\n")
+    );
     let (brochure, slides) = (root.join("out/brochure.pdf"), root.join("out/slides.pdf"));
     assert!(brochure.is_file() && slides.is_file());
 

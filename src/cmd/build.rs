@@ -59,6 +59,7 @@ pub fn run(args: Args) -> ExitCode {
         no_handout: args.output.no_handout,
         no_screen: args.output.no_screen,
         only_file: super::only_file(args.output.only),
+        screen_photos: false,
     };
     let started = std::time::Instant::now();
     let outcome = session.run(&opts);

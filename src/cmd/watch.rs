@@ -2,6 +2,7 @@
 //! A broken save prints its error and keeps the last good PDFs; Ctrl-C exits cleanly.
 
 use crate::ProjectArgs;
+use folio::preview::{Preview, server};
 use folio::{Options, Session};
 use notify::{RecursiveMode, Watcher};
 use std::path::{Path, PathBuf};
@@ -20,6 +21,17 @@ pub struct Args {
     /// place, as editors save), or after 10 ms without events.
     #[arg(long, default_value_t = 50)]
     pub debounce_ms: u64,
+    /// Also serve a live preview of the pages and a presenter view to the browser (the
+    /// address is printed).
+    #[arg(long)]
+    pub serve: bool,
+    /// The preview's port; 0 picks a free one.
+    #[arg(long, default_value_t = 7878, requires = "serve")]
+    pub port: u16,
+    /// The address the preview listens on. The default answers this computer only; 0.0.0.0
+    /// lets other computers on the network see the pages.
+    #[arg(long, default_value = "127.0.0.1", requires = "serve")]
+    pub host: String,
 }
 
 /// How long without events ends a burst of them.
@@ -63,8 +75,33 @@ pub fn run(args: Args) -> ExitCode {
         no_screen: true,
         only_file: super::only_file(args.output.only),
         no_sync: true,
+        // The preview draws the brochure's photos at screen resolution.
+        screen_photos: args.serve,
         ..Default::default()
     };
+    let preview = if args.serve {
+        let preview = Preview::new();
+        match server::start(&args.host, args.port, preview.clone()) {
+            Ok(served) => {
+                let url = match served.addr {
+                    std::net::SocketAddr::V6(a) => format!("http://[{}]:{}", a.ip(), a.port()),
+                    std::net::SocketAddr::V4(a) => format!("http://{a}"),
+                };
+                eprintln!("preview at {url}/ (presenter view: {url}/present)");
+            }
+            Err(e) => {
+                eprintln!(
+                    "folio: cannot serve the preview on {}:{}: {e}\n  help: another program may use the port: pick another with --port, or --port 0 for a free one",
+                    args.host, args.port
+                );
+                return ExitCode::from(2);
+            }
+        }
+        Some(preview)
+    } else {
+        None
+    };
+    let preview = preview.as_deref();
     let (tx, rx) = mpsc::channel::<Event>();
     let stop = tx.clone();
     if let Err(e) = ctrlc::set_handler(move || {
@@ -99,7 +136,7 @@ pub fn run(args: Args) -> ExitCode {
             eprintln!("folio: cannot watch {}: {e}", dir.display());
         }
     }
-    build(&session, &opts, "first build");
+    build(&session, &opts, preview, "first build");
     eprintln!("watching {} (Ctrl-C to stop)", list(&session, &watched));
     let longest = Duration::from_millis(args.debounce_ms);
     while let Ok(Event::Changed {
@@ -142,7 +179,7 @@ pub fn run(args: Args) -> ExitCode {
             .map(|p| session.project.display_path(p).display().to_string())
             .collect::<Vec<_>>()
             .join(", ");
-        build(&session, &opts, &format!("{what} changed"));
+        build(&session, &opts, preview, &format!("{what} changed"));
     }
     stopped()
 }
@@ -187,14 +224,25 @@ fn relevant(session: &Session, path: &Path) -> bool {
         || name == "4913")
 }
 
-/// One rebuild, reported in one line (plus the diagnostics of a broken save).
-fn build(session: &Session, opts: &Options, why: &str) {
+/// One rebuild, reported in one line (plus the diagnostics of a broken save), and shown in
+/// the preview when there is one.
+fn build(session: &Session, opts: &Options, preview: Option<&Preview>, why: &str) {
+    if let Some(p) = preview {
+        p.building();
+    }
     let start = Instant::now();
     let outcome = session.run(opts);
     let ms = start.elapsed().as_millis();
+    report(&outcome, why, ms);
+    if let Some(p) = preview {
+        p.update(&outcome);
+    }
+}
+
+fn report(outcome: &folio::Outcome, why: &str, ms: u128) {
     let clock = clock();
     if outcome.report.has_errors() {
-        super::print_report(&outcome);
+        super::print_report(outcome);
         eprintln!(
             "[{clock}] {why}: {} error(s), kept the last good PDFs ({ms} ms)",
             outcome.report.errors()
@@ -203,7 +251,7 @@ fn build(session: &Session, opts: &Options, why: &str) {
     }
     let warnings = outcome.report.warnings();
     if warnings > 0 && why == "first build" {
-        super::print_report(&outcome);
+        super::print_report(outcome);
     }
     let written: Vec<String> = outcome
         .written

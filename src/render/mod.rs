@@ -47,6 +47,9 @@ pub struct Job {
     pub pdf: bool,
     /// Of the brochure: also its screen edition.
     pub screen: Option<ScreenJob>,
+    /// Prepare the photos at screen resolution too (the preview's page images), as the screen
+    /// edition does.
+    pub screen_photos: bool,
 }
 
 /// What the screen edition needs besides the brochure's pages (`screen`).
@@ -125,12 +128,14 @@ impl Renderer {
         let mut kinds = Vec::new();
         let mut pdfs = Vec::new();
         let mut screens = Vec::new();
+        let mut screen_photos = Vec::new();
         for job in jobs {
             self.world(job.kind)
                 .update(job.data, photos.clone(), logo.clone());
             kinds.push(job.kind);
             unless.push(job.unless_unchanged);
             pdfs.push(job.pdf);
+            screen_photos.push(job.screen_photos || job.screen.is_some());
             screens.push(job.screen);
         }
         type Compiled = Result<(PagedDocument, Vec<SourceDiagnostic>), Vec<Diagnostic>>;
@@ -188,7 +193,7 @@ impl Renderer {
         for (i, &kind) in kinds.iter().enumerate() {
             if matches!(compiled[i], Some(Ok(_))) {
                 let used = self.world(kind).used();
-                if screens[i].is_some() {
+                if screen_photos[i] {
                     requests.extend(screen::requests(&used));
                 }
                 requests.extend(used);
@@ -355,14 +360,18 @@ impl Renderer {
         let failed = |e: String| vec![Diagnostic::error(format!("the screen edition: {e}"))];
         let colours = job.profile.to_screen().map_err(failed)?;
         let edition = screen::Edition {
-            photos,
-            alts: &job.alts,
+            photos: screen::Photos::Slots {
+                photos,
+                alts: &job.alts,
+            },
             colours: &colours,
+        };
+        let meta = screen::Meta {
             title: &job.title,
             lang: &job.lang,
             region: job.region.as_deref(),
         };
-        let document = screen::pages(print, &edition).map_err(failed)?;
+        let document = screen::pages(print, &edition, &meta).map_err(failed)?;
         use typst_pdf::PdfStandard;
         let options = typst_pdf::PdfOptions {
             ident: Smart::Custom("folio-brochure-screen".into()),

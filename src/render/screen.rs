@@ -19,18 +19,33 @@ use typst::visualize::{
     Color, ExchangeFormat, FixedStroke, Image, ImageKind, Paint, ProcessColor, RasterImage,
     SpotColorantName,
 };
-use typst_layout::PagedDocument;
+use typst_layout::{Page, PagedDocument};
 
 /// The resolution of the screen edition's photos.
 pub const SCREEN_DPI: u32 = 150;
 
-/// What the screen edition needs besides the pages.
+/// How print pages are shown on a screen: their colours, and what stands in their photo slots.
+/// The screen edition and the preview's page images (`preview`) both see pages through it.
 pub struct Edition<'a> {
-    pub photos: &'a PhotoSet,
-    /// Each photo's alt text, by photo id (`Photo::alt_text`).
-    pub alts: &'a [String],
+    pub photos: Photos<'a>,
     pub colours: &'a ToScreen,
-    /// The title and language (`lang`, `region`) when the layout set none.
+}
+
+/// What a photo slot becomes on screen.
+pub enum Photos<'a> {
+    /// A raster slot naming the request at [`SCREEN_DPI`], with the photo's alt text (by photo
+    /// id, `Photo::alt_text`); `photos::slot::Splice` fills it after export.
+    Slots {
+        photos: &'a PhotoSet,
+        alts: &'a [String],
+    },
+    /// The photo's own pixels, for a raster image of the page (the preview); `None` keeps the
+    /// slot's grey.
+    Pixels(&'a (dyn Fn(&Request) -> Option<Image> + Sync)),
+}
+
+/// The screen edition's title and language, when the layout set none.
+pub struct Meta<'a> {
     pub title: &'a str,
     pub lang: &'a str,
     pub region: Option<&'a str>,
@@ -47,28 +62,28 @@ pub fn requests(print: &[Request]) -> Vec<Request> {
 }
 
 /// The screen edition's pages, from the print brochure's.
-pub fn pages(print: &PagedDocument, edition: &Edition) -> Result<PagedDocument, String> {
+pub fn pages(
+    print: &PagedDocument,
+    edition: &Edition,
+    meta: &Meta,
+) -> Result<PagedDocument, String> {
     let padding: HashSet<usize> = super::frames::labelled_pages(print, "folio-padding");
     let mut pages = typst::ecow::EcoVec::new();
     for (i, page) in print.pages().iter().enumerate() {
         if padding.contains(&i) {
             continue;
         }
-        let mut page = page.clone();
+        let mut page = edition.page(page)?;
         page.bleed = Sides::splat(Abs::zero());
-        page.frame = edition.frame(&page.frame)?;
-        if let Smart::Custom(Some(fill)) = &page.fill {
-            page.fill = Smart::Custom(edition.paint(fill));
-        }
         pages.push(page);
     }
     let mut info = typst::model::Document::info(print).clone();
     if info.title.is_none() {
-        info.title = Some(edition.title.into());
+        info.title = Some(meta.title.into());
     }
     if info.locale.is_auto() {
-        let lang = edition.lang.parse::<typst::text::Lang>().ok();
-        let region = edition
+        let lang = meta.lang.parse::<typst::text::Lang>().ok();
+        let region = meta
             .region
             .and_then(|r| r.parse::<typst::text::Region>().ok());
         if let Some(lang) = lang {
@@ -79,6 +94,16 @@ pub fn pages(print: &PagedDocument, edition: &Edition) -> Result<PagedDocument, 
 }
 
 impl Edition<'_> {
+    /// A page in screen colours, with the photos this edition shows (bleed kept).
+    pub fn page(&self, page: &Page) -> Result<Page, String> {
+        let mut page = page.clone();
+        page.frame = self.frame(&page.frame)?;
+        if let Smart::Custom(Some(fill)) = &page.fill {
+            page.fill = Smart::Custom(self.paint(fill));
+        }
+        Ok(page)
+    }
+
     fn frame(&self, frame: &Frame) -> Result<Frame, String> {
         let mut out = Frame::new(frame.size(), frame.kind());
         if frame.has_baseline() {
@@ -158,8 +183,7 @@ impl Edition<'_> {
         })
     }
 
-    /// A photo slot as a raster slot of the same photo at screen resolution, with its alt text.
-    /// Other images are kept.
+    /// A photo slot as this edition shows it (see [`Photos`]). Other images are kept.
     fn image(&self, image: &Image) -> Result<Image, String> {
         let ImageKind::Pdf(pdf) = image.kind() else {
             return Ok(image.clone());
@@ -170,15 +194,17 @@ impl Edition<'_> {
         };
         let print =
             slot::request_of(&name).ok_or_else(|| format!("a slot without a request: {name}"))?;
+        let (photos, alts) = match self.photos {
+            Photos::Pixels(pixels) => return Ok(pixels(&print).unwrap_or_else(|| image.clone())),
+            Photos::Slots { photos, alts } => (photos, alts),
+        };
         let req = print.at_dpi(SCREEN_DPI);
-        let jpeg = self
-            .photos
+        let jpeg = photos
             .raster_slot(&req)
             .ok_or_else(|| format!("a slot names no photo of this document: {name}"))?;
         let raster = RasterImage::new(jpeg, ExchangeFormat::Jpg, Smart::Auto)
             .map_err(|e| format!("a raster slot: {e}"))?;
-        let alt = self
-            .alts
+        let alt = alts
             .get(req.photo)
             .map(|a| a.as_str().into())
             .or_else(|| image.alt().map(Into::into));
