@@ -324,6 +324,11 @@ fn main() {
         scale_save(&big, runs * 3);
         return;
     }
+    if case == "preview" {
+        sample_preview(root, runs * 4);
+        scale_preview(&big, runs * 3);
+        return;
+    }
 
     side_by_side(root, runs);
     with_and_without_screen(root, runs);
@@ -362,6 +367,116 @@ fn main() {
     scale_edits(&big, runs * 3);
     sample_save(root, runs * 4);
     scale_save(&big, runs * 3);
+    sample_preview(root, runs * 4);
+    scale_preview(&big, runs * 3);
+}
+
+fn sample_preview(root: &Path, runs: usize) {
+    let (file, _, end) = SAMPLE;
+    save_to_thumbnail("sample", root, file, end, runs);
+}
+
+fn scale_preview(root: &Path, runs: usize) {
+    let (file, _, end) = SCALE;
+    save_to_thumbnail("scale", root, file, end, runs);
+}
+
+/// What a person sees in the preview: a real `folio watch --serve`, a file saved as editors
+/// save, until an event-stream client (what the page's EventSource is) has the new state and
+/// has downloaded every page image that changed. Also how many pages were drawn again.
+fn save_to_thumbnail(name: &str, root: &Path, file: &str, end: &str, runs: usize) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpStream;
+    let mut watch = Command::new(env!("CARGO_BIN_EXE_folio"))
+        .args(["watch", "--serve", "--port", "0"])
+        .arg(root)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut log = BufReader::new(watch.stderr.take().unwrap());
+    let mut line = String::new();
+    let mut addr = String::new();
+    while !line.contains("watching") {
+        line.clear();
+        assert!(log.read_line(&mut line).unwrap() > 0, "folio watch ended");
+        if let Some(rest) = line.split("http://").nth(1).filter(|_| addr.is_empty()) {
+            addr = rest.split('/').next().unwrap().to_string();
+        }
+    }
+    std::thread::spawn(move || for _ in log.lines() {});
+    let mut stream = TcpStream::connect(&addr).unwrap();
+    write!(stream, "GET /events HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut events = BufReader::new(stream);
+    let mut next = |after: u64| -> serde_json::Value {
+        let mut line = String::new();
+        loop {
+            line.clear();
+            assert!(events.read_line(&mut line).unwrap() > 0, "no events");
+            if let Some(json) = line.strip_prefix("data: ") {
+                let s: serde_json::Value = serde_json::from_str(json).unwrap();
+                if s["version"].as_u64().unwrap() > after && !s["building"].as_bool().unwrap() {
+                    return s;
+                }
+            }
+        }
+    };
+    let looks = |s: &serde_json::Value| -> Vec<String> {
+        s["brochure"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["look"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let fetch = |look: &str| {
+        let mut s = TcpStream::connect(&addr).unwrap();
+        write!(
+            s,
+            "GET /page/brochure/{look}.png HTTP/1.0\r\nHost: {addr}\r\n\r\n"
+        )
+        .unwrap();
+        let mut body = Vec::new();
+        s.read_to_end(&mut body).unwrap();
+        assert!(body.starts_with(b"HTTP/1.1 200") || body.starts_with(b"HTTP/1.0 200"));
+    };
+    let mut state = next(0);
+    let file = root.join(file);
+    let original = std::fs::read_to_string(&file).unwrap();
+    let (mut times, mut redrawn) = (Vec::new(), Vec::new());
+    for i in 0..runs {
+        std::thread::sleep(Duration::from_millis(300));
+        let before_save = looks(&state);
+        let edited = before(end)(&original, i);
+        let tmp = root.join("content/.folio-bench-save.swp~");
+        let start = Instant::now();
+        std::fs::write(&tmp, &edited).unwrap();
+        std::fs::rename(&tmp, &file).unwrap();
+        let version = state["version"].as_u64().unwrap();
+        state = next(version);
+        let now = looks(&state);
+        let changed: Vec<&String> = now
+            .iter()
+            .zip(&before_save)
+            .filter(|(a, b)| a != b)
+            .map(|(a, _)| a)
+            .collect();
+        for look in &changed {
+            fetch(look);
+        }
+        times.push(start.elapsed());
+        redrawn.push((changed.len(), now.len()));
+    }
+    let _ = watch.kill();
+    let _ = watch.wait();
+    std::fs::write(&file, original).unwrap();
+    times.sort();
+    let (most, pages) = redrawn.iter().max().copied().unwrap_or((0, 0));
+    println!(
+        "{name:7} save to page image in the preview (real watcher, event stream, image fetched): {} (range {}–{}); pages drawn again per save: at most {most} of {pages}",
+        ms(median(times.clone())),
+        ms(times[0]),
+        ms(*times.last().unwrap())
+    );
 }
 
 fn sample_save(root: &Path, runs: usize) {

@@ -75,11 +75,7 @@ impl Watch {
     fn request(&self, method: &str, target: &str, host: Option<&str>) -> (u16, Vec<u8>) {
         let mut s = TcpStream::connect(self.addr).unwrap();
         let host = host.map_or_else(|| self.addr.to_string(), str::to_string);
-        write!(
-            s,
-            "{method} {target} HTTP/1.0\r\nHost: {host}\r\n\r\n"
-        )
-        .unwrap();
+        write!(s, "{method} {target} HTTP/1.0\r\nHost: {host}\r\n\r\n").unwrap();
         let mut out = Vec::new();
         s.read_to_end(&mut out).unwrap();
         let head_end = out
@@ -154,7 +150,14 @@ fn only_the_previews_own_routes_are_served() {
     let (status, page) = w.get("/");
     assert_eq!(status, 200);
     assert!(String::from_utf8_lossy(&page).contains("<html"));
-    for asset in ["/present", "/show", "/folio.css", "/live.js", "/preview.js", "/present.js"] {
+    for asset in [
+        "/present",
+        "/show",
+        "/folio.css",
+        "/live.js",
+        "/preview.js",
+        "/present.js",
+    ] {
         assert_eq!(w.get(asset).0, 200, "{asset}");
     }
     let state = w.state();
@@ -192,7 +195,8 @@ fn only_the_previews_own_routes_are_served() {
     assert_eq!(w.request("DELETE", "/state", None).0, 405);
     assert_eq!(w.request("GET", "/state", Some("evil.example")).0, 403);
     assert_eq!(
-        w.request("GET", "/state", Some(&format!("localhost:{port}"))).0,
+        w.request("GET", "/state", Some(&format!("localhost:{port}")))
+            .0,
         200
     );
     // The server wrote nothing into the project.
@@ -250,7 +254,10 @@ fn a_save_pushes_the_new_state_and_only_changed_pages_are_drawn() {
     let new = looks(&after, "brochure");
     let changed: Vec<usize> = (0..new.len()).filter(|&i| new[i] != before[i]).collect();
     assert!(!changed.is_empty(), "no page changed");
-    assert!(!changed.contains(&0) && !changed.contains(&1), "{changed:?}");
+    assert!(
+        !changed.contains(&0) && !changed.contains(&1),
+        "{changed:?}"
+    );
     assert!(changed.len() < new.len() / 2, "{changed:?}");
     assert_eq!(looks(&after, "slides"), slides_before);
     // The changed page's image is there, drawn at thumbnail size; the large one on request.
@@ -271,7 +278,10 @@ fn a_save_pushes_the_new_state_and_only_changed_pages_are_drawn() {
     assert!(short.starts_with("content/01-leadership.yaml:"), "{short}");
     let place = short.split(": ").next().unwrap();
     assert!(
-        broken["errors"][0]["detail"].as_str().unwrap().contains(place),
+        broken["errors"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains(place),
         "{broken}"
     );
     assert_eq!(looks(&broken, "brochure"), new);
@@ -353,7 +363,12 @@ fn the_preview_works_in_a_real_browser() {
         "the terminal does not say {place}:\n{}",
         w.log.join("\n")
     );
-    for shot in ["preview.png", "preview-error.png", "presenter.png", "audience.png"] {
+    for shot in [
+        "preview.png",
+        "preview-error.png",
+        "presenter.png",
+        "audience.png",
+    ] {
         assert!(shots.join(shot).is_file(), "{shot}");
     }
 }

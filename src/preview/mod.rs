@@ -29,6 +29,8 @@ use typst_layout::Page;
 /// page opened large (or the presenter's current slide).
 const THUMB_WIDTH: u32 = 480;
 const LARGE_WIDTH: u32 = 1600;
+/// How many decoded photos the preview keeps for drawing pages.
+const MAX_DECODED_PHOTOS: usize = 400;
 
 /// The preview's state, shared by the watch loop (which updates it) and the server (which
 /// reads it and tells browsers).
@@ -272,7 +274,13 @@ impl Preview {
         let served = photos.lookup(&req)?;
         let raster = RasterImage::new(served.jpeg, ExchangeFormat::Jpg, Smart::Auto).ok()?;
         let image = Image::new(raster, None, Smart::Auto);
-        self.photos.lock().insert(name, image.clone());
+        let mut decoded = self.photos.lock();
+        // Photos swapped during a long session are not kept forever: past a few hundred
+        // decoded photos (a 200-photo document's worth) the memory starts over.
+        if decoded.len() >= MAX_DECODED_PHOTOS {
+            decoded.clear();
+        }
+        decoded.insert(name, image.clone());
         Some(image)
     }
 

@@ -62,11 +62,15 @@ function figureFor(kind, index) {
 }
 
 // Builds a pane's frames when the page count changes; otherwise only changed images move.
-function render(kind, pages) {
+function render(kind, pages, state) {
   const pane = panes[kind];
   document.getElementById("count-" + kind).textContent = pages ? pages.length : "";
   if (!pages) {
-    pane.innerHTML = '<p class="empty">Not built in this session (<code>--only</code> leaves it out).</p>';
+    pane.innerHTML = state.building
+      ? '<p class="empty">Building…</p>'
+      : state.errors.length
+        ? '<p class="empty">No pages yet: fix the error and save.</p>'
+        : '<p class="empty">Not built in this session (<code>--only</code> leaves it out).</p>';
     return;
   }
   let figures = pane.querySelectorAll("figure.page");
@@ -151,8 +155,8 @@ select(location.hash.slice(1));
 function update(state) {
   document.getElementById("title").textContent = state.title || "folio";
   document.title = (state.title ? state.title + " · " : "") + "folio preview";
-  render("brochure", state.brochure);
-  render("slides", state.slides);
+  render("brochure", state.brochure, state);
+  render("slides", state.slides, state);
   showWarnings(state.warnings);
   folio.showErrors(state.errors);
   if (opened) openLarge(opened.kind, opened.index);
