@@ -123,6 +123,7 @@ impl Preview {
     /// Takes in a build's outcome: its pages (drawing those that look new), or its errors
     /// (keeping the last good pages).
     pub fn update(&self, outcome: &Outcome) {
+        let started = std::time::Instant::now();
         let errors: Vec<&Diagnostic> = outcome
             .report
             .diagnostics
@@ -213,6 +214,13 @@ impl Preview {
                 }
             }
             state.drawn.retain(|k, _| keep.contains(k));
+            if std::env::var_os("FOLIO_DEBUG_TIMES").is_some() {
+                eprintln!(
+                    "preview: {} page(s) drawn in {:?}",
+                    fresh.len(),
+                    started.elapsed()
+                );
+            }
             state.drawn.extend(fresh);
         }
         self.publish(&mut state);

@@ -132,7 +132,10 @@ with sync_playwright() as p:
     # 4. Presenting: → and PageDown move the presenter and the audience window together.
     present = context.new_page()
     present.goto(URL.rstrip("/") + "/present")
-    present.wait_for_function("document.getElementById('counter').textContent === '1 / ' + folio.state.slides.length", timeout=WAIT)
+    present.wait_for_function(
+        "folio.state && document.getElementById('counter').textContent === '1 / ' + folio.state.slides.length",
+        timeout=WAIT,
+    )
     with present.expect_popup() as opened:
         present.click("#audience")
     audience = opened.value
@@ -141,7 +144,7 @@ with sync_playwright() as p:
     present.wait_for_function(
         """() => {
             const img = document.getElementById('current');
-            return document.getElementById('counter').textContent === '2 / ' + folio.state.slides.length
+            return folio.state && document.getElementById('counter').textContent === '2 / ' + folio.state.slides.length
                 && img.dataset.look === folio.state.slides[1].look && img.naturalWidth > 0;
         }""",
         timeout=WAIT,
@@ -155,7 +158,7 @@ with sync_playwright() as p:
 
     seen["notes_2"] = notes_shown(2)
     audience.wait_for_function(
-        "() => document.getElementById('current').dataset.slide === '2' && document.getElementById('current').dataset.look === folio.state.slides[1].look",
+        "() => folio.state && document.getElementById('current').dataset.slide === '2' && document.getElementById('current').dataset.look === folio.state.slides[1].look",
         timeout=WAIT,
     )
     present.keyboard.press("PageDown")
