@@ -8,6 +8,8 @@ const panes = {
 };
 const bleedBox = document.getElementById("bleed");
 let shown = "brochure";
+// The tab the reader picked (or the address named); until then a tab with no pages yields.
+let chosen = location.hash.length > 1;
 
 // The brochure as it is bound: the cover alone, then facing pages, the back cover alone.
 function spreads(count) {
@@ -50,7 +52,6 @@ function figureFor(kind, index) {
   sheet.className = "sheet";
   const img = document.createElement("img");
   img.alt = (kind === "slides" ? "Slide " : "Page ") + (index + 1);
-  img.decoding = "async";
   const trim = document.createElement("div");
   trim.className = "trim";
   sheet.append(img, trim);
@@ -148,13 +149,15 @@ document.addEventListener("keydown", (e) => {
 });
 
 for (const b of document.querySelectorAll("[data-tab]"))
-  b.addEventListener("click", () => select(b.dataset.tab));
+  b.addEventListener("click", () => { chosen = true; select(b.dataset.tab); });
 bleedBox.addEventListener("change", () => folio.state && update(folio.state));
 select(location.hash.slice(1));
 
 function update(state) {
   document.getElementById("title").textContent = state.title || "folio";
   document.title = (state.title ? state.title + " · " : "") + "folio preview";
+  // `watch --only slides`: show the deck rather than an empty brochure tab.
+  if (!chosen && !state.brochure && state.slides && shown === "brochure") select("slides");
   render("brochure", state.brochure, state);
   render("slides", state.slides, state);
   showWarnings(state.warnings);
