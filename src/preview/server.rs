@@ -147,14 +147,16 @@ fn host_allowed(request: &Request, addr: SocketAddr, loopback: bool) -> bool {
     else {
         return false;
     };
-    let port = addr.port();
-    [
-        format!("127.0.0.1:{port}"),
-        format!("localhost:{port}"),
-        format!("[::1]:{port}"),
-        addr.to_string(),
-    ]
-    .contains(&host)
+    // Without a port, the Host header means port 80.
+    let host = match host.rsplit_once(':') {
+        Some((name, port)) if !name.is_empty() && !port.contains(']') => (name, port.parse().ok()),
+        _ => (host.as_str(), Some(80)),
+    };
+    let own = match addr.ip() {
+        std::net::IpAddr::V4(ip) => ip.to_string(),
+        std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+    };
+    host.1 == Some(addr.port()) && ["127.0.0.1", "localhost", "[::1]", &own].contains(&host.0)
 }
 
 fn handle(request: Request, preview: &Preview, addr: SocketAddr, loopback: bool) {
@@ -235,6 +237,32 @@ fn events(request: Request, preview: &Preview) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_loopback_server_answers_only_its_own_names() {
+        let addr: SocketAddr = "127.0.0.1:7878".parse().unwrap();
+        let ok = |host: &str| {
+            let request = tiny_http::TestRequest::new().with_header(header("Host", host));
+            host_allowed(&request.into(), addr, true)
+        };
+        for host in [
+            "127.0.0.1:7878",
+            "localhost:7878",
+            "LOCALHOST:7878",
+            "[::1]:7878",
+        ] {
+            assert!(ok(host), "{host}");
+        }
+        for host in [
+            "evil.example:7878",
+            "127.0.0.1:80",
+            "localhost",
+            "127.0.0.1.evil:7878",
+            "",
+        ] {
+            assert!(!ok(host), "{host}");
+        }
+    }
 
     #[test]
     fn only_the_previews_own_routes_are_served() {
