@@ -131,6 +131,8 @@ fn text(status: u16, body: &str) -> Response<std::io::Cursor<Vec<u8>>> {
     Response::from_string(body)
         .with_status_code(status)
         .with_header(header("Content-Type", "text/plain; charset=utf-8"))
+        // A refusal is not kept: the same address may answer once a build has drawn it.
+        .with_header(header("Cache-Control", "no-store"))
 }
 
 /// Whether the Host header names this server (a loopback server answers only its own names,

@@ -32,8 +32,28 @@ def edit(name, old, new):
     tmp.replace(path)
 
 
+# What the browser reported, printed when a step fails.
+reported = []
+
+
 def settled(page, pane):
     """Every page image of a pane shows the look the state names, decoded."""
+    try:
+        wait_settled(page, pane)
+    except Exception:
+        unsettled = page.evaluate(
+            """(pane) => [...document.querySelectorAll(`#${pane} figure.page`)].map((f) => {
+                const img = f.querySelector('img');
+                return [f.dataset.index, f.dataset.look, img.dataset.look, img.getAttribute('src'),
+                        img.dataset.want, img.complete, img.naturalWidth];
+            })""",
+            pane,
+        )
+        print("unsettled", pane, json.dumps(unsettled), json.dumps(reported), file=sys.stderr)
+        raise
+
+
+def wait_settled(page, pane):
     page.wait_for_function(
         """(pane) => {
             const figs = [...document.querySelectorAll(`#${pane} figure.page`)];
@@ -69,6 +89,9 @@ with sync_playwright() as p:
     )
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
+    page.on("console", lambda m: reported.append("console: " + m.text))
+    page.on("requestfailed", lambda r: reported.append("failed: " + r.url))
+    page.on("response", lambda r: r.status >= 400 and reported.append(f"{r.status}: {r.url}"))
     page.goto(URL)
 
     # 1. The brochure's pages and the deck's slides, each an image.

@@ -32,27 +32,43 @@ window.folio = {
   },
 
   // Puts the image at `url` in place of `img` once it is decoded (no blank flash, same size),
-  // unless another image was asked for meanwhile. Returns the image shown.
-  swap(img, url, done) {
-    if (img.dataset.want === url) return;
+  // unless another image was asked for meanwhile. A failed load (folio busy or restarting)
+  // is tried again, a little later each time.
+  swap(img, url, done, attempt = 0) {
+    if (attempt === 0 && img.dataset.want === url) return;
     img.dataset.want = url;
-    if (!img.getAttribute("src")) {
-      img.addEventListener("load", () => {
-        if (img.dataset.want !== url) return;
-        img.dataset.loaded = "1";
-        if (done) done(img);
-      }, { once: true });
-      img.src = url;
-      return;
-    }
-    const next = new Image();
-    next.src = url;
-    next.decode().catch(() => {}).then(() => {
+    const retry = () => {
+      if (img.dataset.want !== url || attempt >= 8) return;
+      setTimeout(() => folio.swap(img, url, done, attempt + 1), 250 * (attempt + 1));
+    };
+    // A retry asks again past anything the browser kept of the failure.
+    const src = attempt ? url + "?try=" + attempt : url;
+    // Held by the element until it is shown: an unreferenced image may be collected before it
+    // loads, and then it never says so.
+    const next = (img.preloading = new Image());
+    // Asked again should nothing come of it (a request lost while folio was busy).
+    const watchdog = setTimeout(() => {
+      if (img.preloading === next) retry();
+    }, 5000);
+    const show = () => {
+      clearTimeout(watchdog);
+      if (img.preloading === next) img.preloading = null;
       if (img.dataset.want !== url) return;
-      img.src = url;
+      img.src = src;
       img.dataset.loaded = "1";
       if (done) done(img);
-    });
+    };
+    // Loaded, then decoded off screen before it replaces the old image (a browser may put
+    // off decoding an image it does not show: half a second at most is waited for it).
+    next.onload = () => {
+      const waited = new Promise((resolve) => setTimeout(resolve, 500));
+      Promise.race([next.decode().catch(() => {}), waited]).then(show);
+    };
+    next.onerror = () => {
+      clearTimeout(watchdog);
+      retry();
+    };
+    next.src = src;
   },
 
   // The overlay over the pages while the last save has errors.
