@@ -83,10 +83,8 @@ pub fn run(args: Args) -> ExitCode {
         let preview = Preview::new();
         match server::start(&args.host, args.port, preview.clone()) {
             Ok(served) => {
-                let url = match served.addr {
-                    std::net::SocketAddr::V6(a) => format!("http://[{}]:{}", a.ip(), a.port()),
-                    std::net::SocketAddr::V4(a) => format!("http://{a}"),
-                };
+                // A socket address displays as `ip:port`, an IPv6 one as `[ip]:port`.
+                let url = format!("http://{}", served.addr);
                 eprintln!("preview at {url}/ (presenter view: {url}/present)");
             }
             Err(e) => {

@@ -81,8 +81,10 @@ struct Snapshot {
 
 #[derive(Serialize, Clone)]
 struct PageInfo {
-    /// The page's look as hex: its image's address, so an unchanged page keeps its image.
-    look: String,
+    /// The page's look (sent as hex): its image's address, so an unchanged page keeps its
+    /// image.
+    #[serde(serialize_with = "hex")]
+    look: u64,
     /// The trim size, in points.
     width: f64,
     height: f64,
@@ -144,32 +146,31 @@ impl Preview {
             _ => 0.0,
         };
         let mut fresh: Vec<((Kind, u64), Arc<Drawn>)> = Vec::new();
-        let mut listed: Vec<(Kind, Vec<PageInfo>, Vec<u64>)> = Vec::new();
+        let mut listed: Vec<(Kind, Vec<PageInfo>)> = Vec::new();
         let mut drawing_failed = Vec::new();
         if errors.is_empty() {
             let known: std::collections::HashSet<(Kind, u64)> =
                 self.state.lock().drawn.keys().copied().collect();
             for r in &outcome.rendered {
-                let looks: Vec<u64> = r.document.pages().iter().map(pages::look).collect();
-                let infos = r
+                let infos: Vec<PageInfo> = r
                     .document
                     .pages()
                     .iter()
-                    .zip(&looks)
-                    .map(|(p, look)| page_info(p, *look, bleed(r.kind)))
+                    .map(|p| page_info(p, pages::look(p), bleed(r.kind)))
                     .collect();
                 let new: Vec<(&Page, u64)> = r
                     .document
                     .pages()
                     .iter()
-                    .zip(looks.iter().copied())
+                    .zip(&infos)
+                    .map(|(p, info)| (p, info.look))
                     .filter(|(_, look)| !known.contains(&(r.kind, *look)))
                     .collect();
                 match self.draw(outcome, &new) {
                     Ok(drawn) => fresh.extend(drawn.into_iter().map(|(l, d)| ((r.kind, l), d))),
                     Err(e) => drawing_failed.push(e),
                 }
-                listed.push((r.kind, infos, looks));
+                listed.push((r.kind, infos));
             }
         }
         let mut state = self.state.lock();
@@ -200,14 +201,10 @@ impl Preview {
                 (Kind::Brochure, &snap.brochure),
                 (Kind::Slides, &snap.slides),
             ] {
-                for p in pages.iter().flatten() {
-                    if let Ok(look) = u64::from_str_radix(&p.look, 16) {
-                        keep.insert((kind, look));
-                    }
-                }
+                keep.extend(pages.iter().flatten().map(|p| (kind, p.look)));
             }
-            for (kind, infos, looks) in listed {
-                keep.extend(looks.iter().map(|l| (kind, *l)));
+            for (kind, infos) in listed {
+                keep.extend(infos.iter().map(|p| (kind, p.look)));
                 match kind {
                     Kind::Brochure => snap.brochure = Some(infos),
                     Kind::Slides => snap.slides = Some(infos),
@@ -333,12 +330,17 @@ fn page_info(page: &Page, look: u64, bleed: f64) -> PageInfo {
     let b = &page.bleed;
     let margin = [b.left, b.top, b.right, b.bottom].map(|a| a.to_pt());
     PageInfo {
-        look: format!("{look:016x}"),
+        look,
         width: page.frame.width().to_pt(),
         height: page.frame.height().to_pt(),
         bleed: margin.iter().fold(bleed, |b, m| b.min(*m)),
         margin,
     }
+}
+
+/// A look as the page image's address names it: 16 hex digits.
+fn hex<S: serde::Serializer>(look: &u64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format!("{look:016x}"))
 }
 
 fn message(sources: &SourceMap, d: &Diagnostic) -> Message {
