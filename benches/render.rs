@@ -387,23 +387,13 @@ fn scale_preview(root: &Path, runs: usize) {
 fn save_to_thumbnail(name: &str, root: &Path, file: &str, end: &str, runs: usize) {
     use std::io::{BufRead, BufReader, Read, Write};
     use std::net::TcpStream;
-    let mut watch = Command::new(env!("CARGO_BIN_EXE_folio"))
-        .args(["watch", "--serve", "--port", "0"])
-        .arg(root)
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut log = BufReader::new(watch.stderr.take().unwrap());
-    let mut line = String::new();
-    let mut addr = String::new();
-    while !line.contains("watching") {
-        line.clear();
-        assert!(log.read_line(&mut line).unwrap() > 0, "folio watch ended");
-        if let Some(rest) = line.split("http://").nth(1).filter(|_| addr.is_empty()) {
-            addr = rest.split('/').next().unwrap().to_string();
-        }
-    }
-    std::thread::spawn(move || for _ in log.lines() {});
+    let (mut watch, log) = start_watch(root, &["--serve", "--port", "0"]);
+    let addr = log
+        .iter()
+        .find_map(|l| l.split("http://").nth(1))
+        .and_then(|rest| rest.split('/').next())
+        .expect("folio watch --serve printed its address")
+        .to_string();
     let mut stream = TcpStream::connect(&addr).unwrap();
     write!(stream, "GET /events HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
     let mut events = BufReader::new(stream);
@@ -446,11 +436,7 @@ fn save_to_thumbnail(name: &str, root: &Path, file: &str, end: &str, runs: usize
     for i in 0..runs {
         std::thread::sleep(Duration::from_millis(300));
         let before_save = looks(&state);
-        let edited = before(end)(&original, i);
-        let tmp = root.join("content/.folio-bench-save.swp~");
-        let start = Instant::now();
-        std::fs::write(&tmp, &edited).unwrap();
-        std::fs::rename(&tmp, &file).unwrap();
+        let start = save_as_editor(root, &file, &before(end)(&original, i));
         let version = state["version"].as_u64().unwrap();
         state = next(version);
         let now = looks(&state);
@@ -469,13 +455,10 @@ fn save_to_thumbnail(name: &str, root: &Path, file: &str, end: &str, runs: usize
     let _ = watch.kill();
     let _ = watch.wait();
     std::fs::write(&file, original).unwrap();
-    times.sort();
     let (most, pages) = redrawn.iter().max().copied().unwrap_or((0, 0));
     println!(
-        "{name:7} save to page image in the preview (real watcher, event stream, image fetched): {} (range {}–{}); pages drawn again per save: at most {most} of {pages}",
-        ms(median(times.clone())),
-        ms(times[0]),
-        ms(*times.last().unwrap())
+        "{name:7} save to page image in the preview (real watcher, event stream, image fetched): {}; pages drawn again per save: at most {most} of {pages}",
+        spread(times)
     );
 }
 
@@ -708,22 +691,8 @@ mod alone {
 /// file renamed over the original), until the new brochure.pdf has been renamed into place.
 /// The edit is to a paragraph's end, which only the brochure shows.
 fn save_to_pdf(name: &str, root: &Path, file: &str, end: &str, runs: usize) {
-    use std::io::{BufRead, BufReader};
     use std::os::unix::fs::MetadataExt;
-    let mut watch = Command::new(env!("CARGO_BIN_EXE_folio"))
-        .arg("watch")
-        .arg(root)
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut log = BufReader::new(watch.stderr.take().unwrap());
-    let mut line = String::new();
-    while !line.contains("watching") {
-        line.clear();
-        assert!(log.read_line(&mut line).unwrap() > 0, "folio watch ended");
-    }
-    // Keep reading the log so the watcher never blocks on a full pipe.
-    std::thread::spawn(move || for _ in log.lines() {});
+    let (mut watch, _) = start_watch(root, &[]);
     let file = root.join(file);
     let pdf = root.join("out/brochure.pdf");
     let original = std::fs::read_to_string(&file).unwrap();
@@ -731,11 +700,7 @@ fn save_to_pdf(name: &str, root: &Path, file: &str, end: &str, runs: usize) {
     for i in 0..runs {
         std::thread::sleep(Duration::from_millis(300));
         let inode = std::fs::metadata(&pdf).unwrap().ino();
-        let edited = before(end)(&original, i);
-        let tmp = root.join("content/.folio-bench-save.swp~");
-        let start = Instant::now();
-        std::fs::write(&tmp, &edited).unwrap();
-        std::fs::rename(&tmp, &file).unwrap();
+        let start = save_as_editor(root, &file, &before(end)(&original, i));
         while std::fs::metadata(&pdf).map_or(true, |m| m.ino() == inode) {
             if start.elapsed() > Duration::from_secs(10) {
                 panic!("no new brochure.pdf 10 s after a save");
@@ -747,11 +712,54 @@ fn save_to_pdf(name: &str, root: &Path, file: &str, end: &str, runs: usize) {
     let _ = watch.kill();
     let _ = watch.wait();
     std::fs::write(&file, original).unwrap();
-    times.sort();
     println!(
-        "{name:7} save to PDF (real watcher, paragraph's end): {} (range {}–{})",
+        "{name:7} save to PDF (real watcher, paragraph's end): {}",
+        spread(times)
+    );
+}
+
+/// A real `folio watch` of `root` (with `args`) past its first build, and what it printed until
+/// then. The rest of its log is read on a thread, so it never blocks on a full pipe.
+fn start_watch(root: &Path, args: &[&str]) -> (std::process::Child, Vec<String>) {
+    use std::io::{BufRead, BufReader};
+    let mut watch = Command::new(env!("CARGO_BIN_EXE_folio"))
+        .arg("watch")
+        .args(args)
+        .arg(root)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut log = BufReader::new(watch.stderr.take().unwrap());
+    let mut lines = Vec::new();
+    while !lines
+        .last()
+        .is_some_and(|l: &String| l.contains("watching"))
+    {
+        let mut line = String::new();
+        assert!(log.read_line(&mut line).unwrap() > 0, "folio watch ended");
+        lines.push(line);
+    }
+    std::thread::spawn(move || for _ in log.lines() {});
+    (watch, lines)
+}
+
+/// Saves `text` into `file` as editors save (a temporary file renamed over it), and returns
+/// when the save began.
+fn save_as_editor(root: &Path, file: &Path, text: &str) -> Instant {
+    let tmp = root.join("content/.folio-bench-save.swp~");
+    let start = Instant::now();
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, file).unwrap();
+    start
+}
+
+/// The median of `times` and their range.
+fn spread(mut times: Vec<Duration>) -> String {
+    times.sort();
+    format!(
+        "{} (range {}–{})",
         ms(median(times.clone())),
         ms(times[0]),
         ms(*times.last().unwrap())
-    );
+    )
 }
