@@ -10,7 +10,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A running `folio watch --serve` and its log.
 struct Watch {
@@ -29,13 +29,7 @@ impl Watch {
             .stdout(Stdio::null())
             .spawn()
             .unwrap();
-        let (tx, lines) = mpsc::channel();
-        let stderr = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
+        let lines = stderr_lines(&mut child);
         let mut w = Watch {
             child,
             lines,
@@ -53,17 +47,10 @@ impl Watch {
         w
     }
 
+    /// A line of the log containing `what`, within two minutes (a cold first build on a
+    /// loaded machine).
     fn wait_for(&mut self, what: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(120);
-        while Instant::now() < deadline {
-            if let Ok(line) = self.lines.recv_timeout(Duration::from_millis(200)) {
-                self.log.push(line.clone());
-                if line.contains(what) {
-                    return line;
-                }
-            }
-        }
-        panic!("no {what:?} from folio watch:\n{}", self.log.join("\n"));
+        wait_for(&self.lines, what, &mut self.log, Duration::from_secs(120))
     }
 
     fn url(&self) -> String {
@@ -103,12 +90,6 @@ impl Drop for Watch {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn edit(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).unwrap();
-    assert!(text.contains(from), "{} has no {from}", path.display());
-    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
 
 fn looks(state: &serde_json::Value, kind: &str) -> Vec<String> {

@@ -4,33 +4,12 @@
 
 mod common;
 use common::*;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-fn wait_for(lines: &mpsc::Receiver<String>, what: &str, log: &mut Vec<String>) -> String {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if let Ok(line) = lines.recv_timeout(Duration::from_millis(200)) {
-            log.push(line.clone());
-            if line.contains(what) {
-                return line;
-            }
-        }
-    }
-    panic!(
-        "timed out waiting for {what:?}; output so far:\n{}",
-        log.join("\n")
-    );
-}
-
-fn edit(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).unwrap();
-    assert!(text.contains(from));
-    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
-}
+/// How long a line of `folio watch`'s log is waited for.
+const WAIT: Duration = Duration::from_secs(60);
 
 #[test]
 fn watch_rerenders_on_edit_and_keeps_good_pdfs_on_errors() {
@@ -43,16 +22,10 @@ fn watch_rerenders_on_edit_and_keeps_good_pdfs_on_errors() {
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
-    let (tx, rx) = mpsc::channel();
-    let stderr = child.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
+    let rx = stderr_lines(&mut child);
     let mut log = Vec::new();
-    wait_for(&rx, "first build", &mut log);
-    wait_for(&rx, "watching", &mut log);
+    wait_for(&rx, "first build", &mut log, WAIT);
+    wait_for(&rx, "watching", &mut log, WAIT);
     // Without --serve there is no preview server (tests/preview.rs has the one with it).
     assert!(
         !log.iter().any(|l| l.contains("preview at")),
@@ -65,7 +38,7 @@ fn watch_rerenders_on_edit_and_keeps_good_pdfs_on_errors() {
     // 1. Edit a paragraph: both PDFs are rewritten with the new text.
     let section = root.join("content/01-leadership.yaml");
     edit(&section, "党的理论武装持续增强。", "党的理论武装全面加强。");
-    let line = wait_for(&rx, "changed", &mut log);
+    let line = wait_for(&rx, "changed", &mut log, WAIT);
     assert!(
         line.contains("brochure.pdf") && line.contains("slides.pdf"),
         "{line}"
@@ -79,7 +52,7 @@ fn watch_rerenders_on_edit_and_keeps_good_pdfs_on_errors() {
         std::fs::read(&slides).unwrap(),
     );
     edit(&section, "paragraphs:", "paragraphs: [");
-    wait_for(&rx, "kept the last good PDFs", &mut log);
+    wait_for(&rx, "kept the last good PDFs", &mut log, WAIT);
     assert!(
         log.iter()
             .any(|l| l.contains("content/01-leadership.yaml:")),
@@ -92,7 +65,7 @@ fn watch_rerenders_on_edit_and_keeps_good_pdfs_on_errors() {
     // 3. Fix it: new PDFs again.
     edit(&section, "paragraphs: [", "paragraphs:");
     edit(&section, "党的理论武装全面加强。", "党的理论武装持续增强。");
-    let line = wait_for(&rx, "rewrote", &mut log);
+    let line = wait_for(&rx, "rewrote", &mut log, WAIT);
     assert!(line.contains("brochure.pdf"), "{line}");
     assert!(pdf_text(&brochure).contains("党的理论武装持续增强"));
 

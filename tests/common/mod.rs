@@ -235,16 +235,54 @@ pub fn stress(root: &Path) -> (String, String) {
     (long, caption)
 }
 
+/// Replaces the first `from` in the file at `path` with `to`; the file must hold `from`.
+pub fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} has no {from}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// The lines a child process writes to stderr, as they come (read on a thread).
+pub fn stderr_lines(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
+    use std::io::{BufRead, BufReader};
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().expect("stderr piped");
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    rx
+}
+
+/// The first line from `lines` that contains `what`, waiting at most `within`; every line read
+/// is kept in `log`, which a timeout prints.
+pub fn wait_for(
+    lines: &std::sync::mpsc::Receiver<String>,
+    what: &str,
+    log: &mut Vec<String>,
+    within: std::time::Duration,
+) -> String {
+    let deadline = std::time::Instant::now() + within;
+    while std::time::Instant::now() < deadline {
+        if let Ok(line) = lines.recv_timeout(std::time::Duration::from_millis(200)) {
+            log.push(line.clone());
+            if line.contains(what) {
+                return line;
+            }
+        }
+    }
+    panic!(
+        "timed out waiting for {what:?}; output so far:\n{}",
+        log.join("\n")
+    );
+}
+
 /// The sample with speaker notes on the document, a section, a paragraph and a photo.
 pub fn sample_with_notes() -> tempfile::TempDir {
     let dir = sample_project();
     let root = dir.path();
-    let edit = |file: &str, from: &str, to: &str| {
-        let path = root.join(file);
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.contains(from), "{file} has no {from}");
-        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
-    };
+    let edit = |file: &str, from: &str, to: &str| edit(&root.join(file), from, to);
     edit(
         "content/document.yaml",
         "\nintro:",
