@@ -219,9 +219,20 @@ fn decode_error(e: image::ImageError, name: &str) -> PhotoError {
 pub struct Decoded {
     pub image: DynamicImage,
     pub icc: Option<Vec<u8>>,
+    /// The pixels are 1/`shrink` of the photo's upright size each way (1: full size): a JPEG
+    /// decoded at a reduced DCT scale, when every frame it fills needs fewer pixels.
+    pub shrink: u32,
 }
 
+/// The photo at full size.
 pub fn decode(bytes: &[u8], name: &str) -> Result<Decoded, PhotoError> {
+    decode_reduced(bytes, name, 1)
+}
+
+/// The photo at 1/`shrink` of its size each way (1, 2, 4 or 8) where the format allows it
+/// (a colour or grey JPEG: libjpeg-turbo's scaled inverse DCT, which skips the coefficients
+/// the smaller image cannot show), else at full size; `Decoded::shrink` says which.
+pub fn decode_reduced(bytes: &[u8], name: &str, shrink: u32) -> Result<Decoded, PhotoError> {
     let r = reader(bytes, name, true)?;
     let format = r.format();
     let mut decoder = r.into_decoder().map_err(|e| decode_error(e, name))?;
@@ -234,21 +245,56 @@ pub fn decode(bytes: &[u8], name: &str) -> Result<Decoded, PhotoError> {
     let info = (format == Some(ImageFormat::Jpeg))
         .then(|| super::wrap::jpeg_info(bytes))
         .flatten();
-    let mut image = match info {
+    let cmyk = info.as_ref().is_some_and(|i| i.components == 4);
+    let (mut image, shrink) = match info {
         Some(ref info) if info.components == 4 => {
             drop(decoder);
-            DynamicImage::ImageRgb8(cmyk_to_srgb(bytes, name, info)?)
+            (DynamicImage::ImageRgb8(cmyk_to_srgb(bytes, name, info)?), 1)
         }
-        _ => DynamicImage::from_decoder(decoder).map_err(|e| decode_error(e, name))?,
+        Some(_) => {
+            drop(decoder);
+            let shrink = match shrink {
+                8.. => 8,
+                4.. => 4,
+                2.. => 2,
+                _ => 1,
+            };
+            (jpeg_rgb(bytes, name, shrink, (w, h))?, shrink)
+        }
+        None => (
+            DynamicImage::from_decoder(decoder).map_err(|e| decode_error(e, name))?,
+            1,
+        ),
     };
     image.apply_orientation(orientation);
     // A CMYK photo is sRGB now; its own profile no longer describes the pixels.
-    let icc = if info.as_ref().is_some_and(|i| i.components == 4) {
-        None
-    } else {
-        icc
+    let icc = if cmyk { None } else { icc };
+    Ok(Decoded { image, icc, shrink })
+}
+
+/// A colour or grey JPEG as RGB pixels at 1/`shrink` of its stored size `(w, h)`.
+fn jpeg_rgb(
+    bytes: &[u8],
+    name: &str,
+    shrink: u32,
+    (w, h): (u32, u32),
+) -> Result<DynamicImage, PhotoError> {
+    let damaged = |why: String| {
+        err(
+            format!("photo {name} is damaged and cannot be decoded: {why}"),
+            "export or copy the photo again; the file may be truncated",
+        )
     };
-    Ok(Decoded { image, icc })
+    let rgb = super::jpeg::decode_rgb(bytes, shrink).map_err(damaged)?;
+    if (rgb.width, rgb.height) != (w.div_ceil(shrink), h.div_ceil(shrink)) {
+        return Err(damaged(format!(
+            "it decoded as {} × {} pixels where its header says {w} × {h}",
+            rgb.width, rgb.height
+        )));
+    }
+    image::RgbImage::from_raw(rgb.width, rgb.height, rgb.pixels)
+        .map(DynamicImage::ImageRgb8)
+        .ok_or_else(|| damaged("its pixels do not fill the image".into()))
 }
 
 /// A CMYK JPEG as sRGB pixels, through its own ICC profile, or FOGRA39 (coated offset, the
@@ -360,6 +406,32 @@ mod tests {
             "the CMYK profile no longer describes RGB pixels"
         );
         assert!(probe(&cmyk_jpeg([0, 0, 0, 0]), "x.jpg").unwrap().cmyk);
+    }
+
+    #[test]
+    fn jpegs_decode_reduced_and_a_broken_one_is_an_error_not_a_crash() {
+        let rgb =
+            image::RgbImage::from_fn(64, 40, |x, y| image::Rgb([x as u8 * 4, y as u8 * 6, 90]));
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+            .encode_image(&rgb)
+            .unwrap();
+        let half = decode_reduced(&jpeg, "a.jpg", 2).unwrap();
+        assert_eq!(
+            (half.image.width(), half.image.height(), half.shrink),
+            (32, 20, 2)
+        );
+        // 7 is not a DCT scale: the next smaller one (4) is used.
+        let quarter = decode_reduced(&jpeg, "a.jpg", 7).unwrap();
+        assert_eq!((quarter.image.width(), quarter.shrink), (16, 4));
+        let full = decode(&jpeg, "a.jpg").unwrap();
+        assert_eq!(
+            (full.image.width(), full.image.height(), full.shrink),
+            (64, 40, 1)
+        );
+        // libjpeg's fatal errors come back as the photo's error, with nothing printed.
+        let e = jpeg_rgb(b"\xFF\xD8\xFF\xC4\x00\x03\x55\xFF\xD9", "b.jpg", 1, (8, 8)).unwrap_err();
+        assert!(e.message.contains("b.jpg is damaged"), "{e:?}");
     }
 
     #[test]

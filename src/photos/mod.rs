@@ -8,6 +8,7 @@
 
 pub mod cache;
 pub mod decode;
+pub mod jpeg;
 pub mod resample;
 pub mod separate;
 pub mod slot;
@@ -348,7 +349,7 @@ impl PhotoSet {
         reqs: &[Request],
     ) -> Result<(Vec<(Request, Served)>, bool), PhotoError> {
         let mut out = Vec::new();
-        let mut decoded: Option<decode::Decoded> = None;
+        let mut decoded: Option<resample::Levels> = None;
         let mut original: Option<Vec<u8>> = None;
         // The finest resampled pixels of each crop so far: a screen version of the same crop
         // (the screen edition's 150 ppi copy of a 300 ppi print photo) is resampled from them,
@@ -357,6 +358,14 @@ impl PhotoSet {
         let mut finer: Vec<(Crop, image::DynamicImage)> = Vec::new();
         let mut reqs = reqs.to_vec();
         reqs.sort_by_key(|r| std::cmp::Reverse(r.width as u64 * r.height as u64));
+        // One decode serves every request, so it keeps the pixels the most demanding one needs.
+        let shrink = reqs
+            .iter()
+            .map(|r| Plan::new(src, r, self.press_for(r)))
+            .filter(|p| !p.pass_through)
+            .map(|p| p.shrink())
+            .min()
+            .unwrap_or(1);
         for req in &reqs {
             let press = self.press_for(req);
             let plan = Plan::new(src, req, press);
@@ -375,20 +384,21 @@ impl PhotoSet {
                 };
                 if decoded.is_none() {
                     let bytes = decode::read_file(&src.path)?;
-                    decoded = Some(decode::decode(&bytes, &src.name)?);
+                    let d = decode::decode_reduced(&bytes, &src.name, shrink)?;
+                    decoded = Some(resample::Levels::new(d));
                 }
-                let source = decoded.as_ref().unwrap();
+                let levels = decoded.as_mut().unwrap();
                 let screen = plan.encoding == resample::Encoding::Screen;
                 let pixels = match finer
                     .iter()
                     .find(|(c, p)| screen && same_crop(c, &plan.crop) && p.width() > plan.out.width)
                 {
                     Some((_, p)) => resample::shrink(p, plan.out),
-                    None => resample::resize(&source.image, plan.crop, plan.out),
+                    None => levels.resize(plan.crop, plan.out),
                 }
                 .map_err(failed)?;
-                let b = resample::encode(&pixels, source.icc.as_deref(), plan.encoding, press)
-                    .map_err(failed)?;
+                let icc = levels.decoded().icc.as_deref();
+                let b = resample::encode(&pixels, icc, plan.encoding, press).map_err(failed)?;
                 if !finer.iter().any(|(c, _)| same_crop(c, &plan.crop)) {
                     finer.push((plan.crop, pixels));
                 }
@@ -443,6 +453,11 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// How far the photo's pixels can be reduced for this frame (`resample::reduction`).
+    pub fn shrink(&self) -> u32 {
+        resample::reduction(self.crop, self.out)
+    }
+
     /// Resolution of the prepared photo in its frame (pixels per inch of the placed size).
     pub fn ppi(&self, req: &Request) -> f64 {
         req.dpi as f64 * self.out.width as f64 / req.width as f64

@@ -202,6 +202,12 @@ impl Renderer {
         let debug = std::env::var_os("FOLIO_DEBUG_TIMES").is_some();
         if debug {
             eprintln!("render: compiled in {compile:?}, passes {passes:?}");
+            let simd = if crate::photos::jpeg::simd() {
+                "with"
+            } else {
+                "without"
+            };
+            eprintln!("render: libjpeg-turbo {simd} SIMD");
         }
         std::thread::scope(|s| {
             let prepared = s.spawn(|| {
