@@ -1,13 +1,14 @@
-//! The on-disk cache of resampled photos: one JPEG per (source content, crop, size, encoding),
-//! so a new process skips the resampling. A changed photo has a new content hash and therefore
+//! The on-disk cache of resampled photos: one JPEG per (source content, crop, size, encoding,
+//! decode scale), so a new process skips the resampling. A changed photo has a new content hash and therefore
 //! new keys: a stale entry can never be served. Deleting the folder is always safe.
 
 use super::Plan;
 use std::path::PathBuf;
 
 /// Bump when the resampling changes, so old entries are not reused.
-/// 2: jpeg-encoder with fitted Huffman tables; 4:2:0 for screens.
-const VERSION: u32 = 3;
+/// 2: jpeg-encoder with fitted Huffman tables; 4:2:0 for screens. 3: standard tables.
+/// 4: libjpeg-turbo, decodes at a reduced DCT scale.
+const VERSION: u32 = 4;
 
 pub struct DiskCache {
     dir: Option<PathBuf>,
@@ -25,10 +26,13 @@ impl DiskCache {
         }
     }
 
-    pub fn key(&self, source: &blake3::Hash, plan: &Plan) -> String {
+    /// `shrink`: the reduction the photo was decoded at (its pixels differ slightly from a
+    /// full-size decode's, and it depends on the photo's other frames in the build).
+    pub fn key(&self, source: &blake3::Hash, plan: &Plan, shrink: u32) -> String {
         let mut h = blake3::Hasher::new();
         h.update(source.as_bytes());
         h.update(&VERSION.to_le_bytes());
+        h.update(&shrink.to_le_bytes());
         h.update(&super::resample::JPEG_QUALITY.to_le_bytes());
         h.update(&[plan.encoding as u8]);
         if let Some(press) = &plan.press {

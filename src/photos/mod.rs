@@ -115,6 +115,8 @@ pub struct MemoryKey {
     dpi: u32,
     /// The separation into CMYK, for print photos with `cmyk_photos`.
     press: Option<blake3::Hash>,
+    /// The reduction the photo is decoded at (`decode_scale`).
+    shrink: u32,
 }
 
 /// The photos of one document, shared by both outputs' Worlds.
@@ -124,6 +126,8 @@ pub struct PhotoSet {
     memory: Memory,
     /// Print photos are separated into this CMYK (`cmyk_photos`); screen photos stay RGB.
     press: Option<Press>,
+    /// Each photo's decode reduction in this build, from all its frames (`prepare`).
+    scales: Mutex<HashMap<usize, u32>>,
 }
 
 impl PhotoSet {
@@ -208,6 +212,7 @@ impl PhotoSet {
                 profile: doc.settings.output_profile.clone(),
                 perceptual: doc.settings.cmyk_perceptual,
             }),
+            scales: Mutex::default(),
         }
     }
 
@@ -218,6 +223,7 @@ impl PhotoSet {
             cache: cache::DiskCache::new(None, false),
             memory: Memory::default(),
             press: None,
+            scales: Mutex::default(),
         }
     }
 
@@ -236,7 +242,15 @@ impl PhotoSet {
             height: req.height,
             dpi: req.dpi,
             press: self.press_for(req).map(Press::key),
+            shrink: self.decode_scale(req.photo),
         })
+    }
+
+    /// The reduction photo `photo` is decoded at in this build: the largest every one of its
+    /// frames allows (`Plan::shrink`), so one decode serves them all. It is part of each
+    /// prepared photo's identity, so a build's photos are the same whatever was cached.
+    pub fn decode_scale(&self, photo: usize) -> u32 {
+        self.scales.lock().get(&photo).copied().unwrap_or(1)
     }
 
     /// The separation a request gets: print photos only, when `cmyk_photos` is on.
@@ -291,6 +305,17 @@ impl PhotoSet {
         requests: &[Request],
         progress: &(dyn Fn(PhotoProgress) + Sync),
     ) -> Result<(), PhotoError> {
+        // Every frame counts for the decode's scale, prepared already or not.
+        {
+            let mut scales = self.scales.lock();
+            for r in requests.iter().filter(|r| self.contains(r)) {
+                let plan = Plan::new(&self.sources[r.photo], r, self.press_for(r));
+                if !plan.pass_through {
+                    let s = scales.entry(r.photo).or_insert(8);
+                    *s = (*s).min(plan.shrink());
+                }
+            }
+        }
         let mut by_photo: HashMap<usize, Vec<Request>> = HashMap::new();
         for r in requests {
             if self.contains(r) && self.lookup(r).is_none() {
@@ -358,18 +383,11 @@ impl PhotoSet {
         let mut finer: Vec<(Crop, image::DynamicImage)> = Vec::new();
         let mut reqs = reqs.to_vec();
         reqs.sort_by_key(|r| std::cmp::Reverse(r.width as u64 * r.height as u64));
-        // One decode serves every request, so it keeps the pixels the most demanding one needs.
-        let shrink = reqs
-            .iter()
-            .map(|r| Plan::new(src, r, self.press_for(r)))
-            .filter(|p| !p.pass_through)
-            .map(|p| p.shrink())
-            .min()
-            .unwrap_or(1);
+        let shrink = reqs.first().map_or(1, |r| self.decode_scale(r.photo));
         for req in &reqs {
             let press = self.press_for(req);
             let plan = Plan::new(src, req, press);
-            let key = self.cache.key(&src.hash, &plan);
+            let key = self.cache.key(&src.hash, &plan, shrink);
             let bytes = if plan.pass_through {
                 if original.is_none() {
                     original = Some(decode::read_file(&src.path)?);
