@@ -332,28 +332,16 @@ impl Session {
                     region: c.doc.region.clone(),
                 }),
                 screen_photos: kind == Kind::Brochure && opts.screen_photos,
+                // Text wholly beyond the bleed (a printer's slug line) is not checked.
+                guard_bleed: match kind {
+                    Kind::Brochure => geometry.bleed * print::MM,
+                    Kind::Slides => 0.0,
+                },
             })
             .collect();
         let rendered = self
             .renderer
             .render_all(jobs, c.photos.clone(), c.logo.clone(), step);
-        type Inspected = Result<(Rendered, Vec<inspect::Finding>), Vec<Diagnostic>>;
-        let results: Vec<Inspected> = {
-            use rayon::prelude::*;
-            rendered
-                .into_par_iter()
-                .map(|r| {
-                    let r = r?;
-                    // Text wholly beyond the bleed (a printer's slug line) is not checked.
-                    let bleed_pt = match r.kind {
-                        Kind::Brochure => geometry.bleed * print::MM,
-                        Kind::Slides => 0.0,
-                    };
-                    let findings = inspect::inspect(&r.document, bleed_pt);
-                    Ok((r, findings))
-                })
-                .collect()
-        };
         self.renderer.evict();
         outcome.photos = Some(c.photos.clone());
         outcome.output_profile = Some(c.doc.settings.output_profile.clone());
@@ -363,9 +351,10 @@ impl Session {
             let _ = std::fs::create_dir_all(self.project.cache_dir())
                 .and_then(|_| std::fs::write(&plan_file, &plan_after));
         }
-        for r in results {
+        for r in rendered {
             match r {
-                Ok((out, findings)) => {
+                Ok(mut out) => {
+                    let findings = std::mem::take(&mut out.findings);
                     if !findings.is_empty() {
                         keep_rejected(&out);
                     }

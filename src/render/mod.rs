@@ -50,6 +50,9 @@ pub struct Job {
     /// Prepare the photos at screen resolution too (the preview's page images), as the screen
     /// edition does.
     pub screen_photos: bool,
+    /// The page guard (`inspect`) leaves alone text wholly this far beyond the trim (points;
+    /// the bleed, where a printer's slug line goes).
+    pub guard_bleed: f64,
 }
 
 /// What the screen edition needs besides the brochure's pages (`screen`).
@@ -67,11 +70,12 @@ pub struct ScreenJob {
     pub region: Option<String>,
 }
 
-/// Which PDFs an output's export makes.
+/// Which PDFs an output's export makes, and the page guard's bleed.
 #[derive(Clone, Copy)]
 struct Wanted<'a> {
     pdf: bool,
     screen: Option<&'a ScreenJob>,
+    guard_bleed: f64,
 }
 
 /// One rendered output.
@@ -92,6 +96,8 @@ pub struct Rendered {
     /// slots are filled like the print file's. Its errors do not discard the print file's
     /// pages: the page guard reads them first, and its findings explain most of them.
     pub screen: Result<Vec<u8>, Vec<Diagnostic>>,
+    /// What the page guard found on the pages (read while the PDF exported).
+    pub findings: Vec<inspect::Finding>,
 }
 
 impl Renderer {
@@ -129,7 +135,9 @@ impl Renderer {
         let mut pdfs = Vec::new();
         let mut screens = Vec::new();
         let mut screen_photos = Vec::new();
+        let mut guards = Vec::new();
         for job in jobs {
+            guards.push(job.guard_bleed);
             self.world(job.kind)
                 .update(job.data, photos.clone(), logo.clone());
             kinds.push(job.kind);
@@ -230,6 +238,7 @@ impl Renderer {
                     let wanted = Wanted {
                         pdf: pdfs[i],
                         screen: screens[i].as_ref(),
+                        guard_bleed: guards[i],
                     };
                     s.spawn(move || {
                         let (document, warnings) = c.expect("every output compiled")?;
@@ -322,11 +331,16 @@ impl Renderer {
             ..Default::default()
         };
         let export_start = std::time::Instant::now();
-        let (pdf, screen) = std::thread::scope(|s| {
+        let (pdf, screen, findings) = std::thread::scope(|s| {
             let screen = wanted
                 .screen
                 .filter(|_| !unchanged)
                 .map(|job| s.spawn(|| self.screen(&document, photos, job)));
+            // The page guard reads the pages while they export. Pages that hash as the ones
+            // last written passed it then (an output is remembered only after a build without
+            // errors), so they are not read again.
+            let guard =
+                (!unchanged).then(|| s.spawn(|| inspect::inspect(&document, wanted.guard_bleed)));
             let pdf = if unchanged || !wanted.pdf {
                 Ok(Vec::new())
             } else {
@@ -338,8 +352,14 @@ impl Renderer {
                     .unwrap_or_else(|_| Err(vec![Diagnostic::error("the screen edition crashed")])),
                 None => Ok(Vec::new()),
             };
-            (pdf, screen)
+            let findings = match guard {
+                Some(g) => g.join(),
+                None => Ok(Vec::new()),
+            };
+            (pdf, screen, findings)
         });
+        // Pages the guard could not read are never written.
+        let findings = findings.map_err(|_| vec![Diagnostic::error("the page guard crashed")])?;
         let pdf = pdf?;
         Ok(Rendered {
             kind,
@@ -352,6 +372,7 @@ impl Renderer {
             hash,
             unchanged,
             screen,
+            findings,
         })
     }
 
