@@ -25,6 +25,15 @@ fn return_freed_memory_soon() {
     // SAFETY: mimalloc's options may only be set while no other thread allocates; this runs
     // first thing in `main`, before any thread is started.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 100) }
+    // libjpeg-turbo allocates through the C library's malloc, whose threshold for giving large
+    // blocks straight back to the system rises after the first is freed: the next photo's
+    // buffers then stay in its heap. A fixed threshold returns each decode's megabytes when
+    // it is done (the sample's cold build: about 50 MB lower at its peak).
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: as above, before any thread exists; mallopt only sets a tuning parameter.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
 }
 
 /// Turn YAML content and captioned photos into a print-ready PDF brochure and a 16:9 deck.
