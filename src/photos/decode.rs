@@ -434,6 +434,62 @@ mod tests {
         assert!(e.message.contains("b.jpg is damaged"), "{e:?}");
     }
 
+    /// `jpeg` with an EXIF orientation tag (6: the stored pixels are shown turned 90° clockwise).
+    fn with_orientation(jpeg: &[u8], orientation: u8) -> Vec<u8> {
+        let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0".to_vec();
+        exif.extend([orientation, 0, 0, 0, 0, 0, 0]);
+        let mut out = jpeg[..2].to_vec();
+        out.extend([0xFF, 0xE1]);
+        out.extend(((exif.len() + 2) as u16).to_be_bytes());
+        out.extend(exif);
+        out.extend(&jpeg[2..]);
+        out
+    }
+
+    #[test]
+    fn grey_and_turned_jpegs_come_out_upright_rgb_at_a_reduced_scale() {
+        // Grey: left half black, right half white, 64 × 32.
+        let grey =
+            image::GrayImage::from_fn(64, 32, |x, _| image::Luma([if x < 32 { 0 } else { 255 }]));
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 95)
+            .encode_image(&grey)
+            .unwrap();
+        let d = decode_reduced(&jpeg, "grey.jpg", 2).unwrap();
+        let rgb = d.image.to_rgb8();
+        assert_eq!(rgb.dimensions(), (32, 16));
+        assert!(
+            rgb.get_pixel(4, 8).0.iter().all(|&c| c < 30),
+            "{:?}",
+            rgb.get_pixel(4, 8)
+        );
+        assert!(
+            rgb.get_pixel(28, 8).0.iter().all(|&c| c > 225),
+            "{:?}",
+            rgb.get_pixel(28, 8)
+        );
+        // Turned: shown upright, 32 wide and 64 tall, the black half now on top.
+        let turned = with_orientation(&jpeg, 6);
+        let probe = probe(&turned, "turned.jpg").unwrap();
+        assert_eq!(
+            (probe.width, probe.height, probe.reoriented),
+            (32, 64, true)
+        );
+        let d = decode_reduced(&turned, "turned.jpg", 2).unwrap();
+        let rgb = d.image.to_rgb8();
+        assert_eq!(rgb.dimensions(), (16, 32));
+        assert!(
+            rgb.get_pixel(8, 4).0.iter().all(|&c| c < 30),
+            "{:?}",
+            rgb.get_pixel(8, 4)
+        );
+        assert!(
+            rgb.get_pixel(8, 28).0.iter().all(|&c| c > 225),
+            "{:?}",
+            rgb.get_pixel(8, 28)
+        );
+    }
+
     #[test]
     fn phone_formats_are_named_with_how_to_convert() {
         let heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic\0\0\0\0";
