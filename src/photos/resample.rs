@@ -167,10 +167,7 @@ impl Levels {
 fn halve(src: &Decoded) -> Result<Decoded, String> {
     let (w, h) = (src.image.width() / 2, src.image.height() / 2);
     let mut dst = DynamicImage::new_rgb8(w, h);
-    let rgb = match &src.image {
-        DynamicImage::ImageRgb8(_) => None,
-        other => Some(DynamicImage::ImageRgb8(other.to_rgb8())),
-    };
+    let rgb = as_rgb(&src.image);
     let opts = ResizeOptions::new()
         .resize_alg(ResizeAlg::Convolution(FilterType::Box))
         .crop(0.0, 0.0, (w * 2) as f64, (h * 2) as f64);
@@ -209,11 +206,7 @@ fn resize_with(
     }: Pixels,
     filter: FilterType,
 ) -> Result<DynamicImage, String> {
-    let rgb = match image {
-        DynamicImage::ImageRgb8(_) => None,
-        other if other.color().has_alpha() => Some(DynamicImage::ImageRgb8(on_white(other))),
-        other => Some(DynamicImage::ImageRgb8(other.to_rgb8())),
-    };
+    let rgb = as_rgb(image);
     let source = rgb.as_ref().unwrap_or(image);
     let Crop {
         left: l,
@@ -295,6 +288,15 @@ fn encode_cmyk(
     enc.encode(&cmyk, w, h, ColorType::Cmyk)
         .map_err(|e| e.to_string())?;
     Ok(bytes)
+}
+
+/// `image` as RGB pixels, transparency on white; `None` when it already is RGB.
+fn as_rgb(image: &DynamicImage) -> Option<DynamicImage> {
+    match image {
+        DynamicImage::ImageRgb8(_) => None,
+        other if other.color().has_alpha() => Some(DynamicImage::ImageRgb8(on_white(other))),
+        other => Some(DynamicImage::ImageRgb8(other.to_rgb8())),
+    }
 }
 
 /// A photo with transparency (a logo, a cut-out) as it prints on paper: JPEG has no alpha, so
@@ -408,6 +410,22 @@ mod tests {
             .unwrap();
         assert_eq!((out.width(), out.height()), (200, 150));
         assert_eq!(levels.levels.len(), 2, "the decode and its half");
+        // A transparent photo's half is on white too, as its full-size pixels are.
+        let clear = Decoded {
+            image: DynamicImage::ImageRgba8(image::RgbaImage::new(800, 600)),
+            icc: None,
+            shrink: 1,
+        };
+        let out = Levels::new(clear)
+            .resize(
+                whole,
+                Pixels {
+                    width: 200,
+                    height: 150,
+                },
+            )
+            .unwrap();
+        assert!(out.to_rgb8().pixels().all(|p| p.0 == [255; 3]));
     }
 
     /// The luma sampling factors in a baseline JPEG's frame header (0x11 = 4:4:4, 0x22 = 4:2:0).
