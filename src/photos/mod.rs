@@ -345,7 +345,8 @@ impl PhotoSet {
                         let Some((id, reqs)) = groups.get(i) else {
                             break;
                         };
-                        let out = self.prepare_photo(&self.sources[*id], reqs);
+                        let out =
+                            self.prepare_photo(&self.sources[*id], reqs, self.decode_scale(*id));
                         let resampled = out.as_ref().is_ok_and(|o| o.1);
                         progress(PhotoProgress::Done {
                             name: &self.sources[*id].name,
@@ -368,10 +369,12 @@ impl PhotoSet {
         Ok(())
     }
 
+    /// `src`'s requests, all from one decode at 1/`shrink` of its size (`decode_scale`).
     fn prepare_photo(
         &self,
         src: &Source,
         reqs: &[Request],
+        shrink: u32,
     ) -> Result<(Vec<(Request, Served)>, bool), PhotoError> {
         let mut out = Vec::new();
         let mut decoded: Option<resample::Levels> = None;
@@ -383,7 +386,6 @@ impl PhotoSet {
         let mut finer: Vec<(Crop, image::DynamicImage)> = Vec::new();
         let mut reqs = reqs.to_vec();
         reqs.sort_by_key(|r| std::cmp::Reverse(r.width as u64 * r.height as u64));
-        let shrink = reqs.first().map_or(1, |r| self.decode_scale(r.photo));
         for req in &reqs {
             let press = self.press_for(req);
             let plan = Plan::new(src, req, press);
