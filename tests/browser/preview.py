@@ -92,7 +92,9 @@ with sync_playwright() as p:
     page.on("console", lambda m: reported.append("console: " + m.text))
     page.on("requestfailed", lambda r: reported.append("failed: " + r.url))
     page.on("response", lambda r: r.status >= 400 and reported.append(f"{r.status}: {r.url}"))
-    page.goto(URL)
+    # Not "load": that waits for every page image the first state names, which under a busy
+    # machine outlasted playwright's 30 s default once; the waits below check the images.
+    page.goto(URL, wait_until="domcontentloaded", timeout=WAIT)
 
     # 1. The brochure's pages and the deck's slides, each an image.
     page.wait_for_function(
@@ -144,7 +146,7 @@ with sync_playwright() as p:
     assert "content/02-organisation.yaml:" in overlay, overlay
     page.screenshot(path=str(SHOTS / "preview-error.png"))
     late = context.new_page()
-    late.goto(URL)
+    late.goto(URL, wait_until="domcontentloaded", timeout=WAIT)
     late.wait_for_selector("#error:not([hidden])", timeout=WAIT)
     assert "content/02-organisation.yaml:" in late.inner_text("#error")
     edit("02-organisation.yaml", "paragraphs: [", "paragraphs:")
@@ -154,7 +156,7 @@ with sync_playwright() as p:
 
     # 4. Presenting: → and PageDown move the presenter and the audience window together.
     present = context.new_page()
-    present.goto(URL.rstrip("/") + "/present")
+    present.goto(URL.rstrip("/") + "/present", wait_until="domcontentloaded", timeout=WAIT)
     present.wait_for_function(
         "folio.state && document.getElementById('counter').textContent === '1 / ' + folio.state.slides.length",
         timeout=WAIT,
