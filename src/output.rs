@@ -15,14 +15,120 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// Old versions waiting to be deleted are named `.folio-<pid>-<n>.old`.
 const OLD_SUFFIX: &str = ".old";
 
+/// A file's bytes in parts, written one after another: the PDF typst wrote, then what folio
+/// appends to it. The photos' JPEGs stay shared with the photo cache until they are written:
+/// at 200 pages, copying them into one 64 MB buffer first cost about as much as writing it.
+#[derive(Default)]
+pub struct Parts {
+    parts: Vec<Part>,
+    len: usize,
+}
+
+enum Part {
+    /// Bytes given whole (a PDF typst wrote): never grown, which could copy megabytes.
+    Owned(Vec<u8>),
+    /// Small pieces of text, gathered into one part.
+    Text(Vec<u8>),
+    Shared(Box<dyn AsRef<[u8]> + Send + Sync>),
+}
+
+impl Part {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Part::Owned(b) | Part::Text(b) => b,
+            Part::Shared(b) => (**b).as_ref(),
+        }
+    }
+}
+
+impl From<Vec<u8>> for Parts {
+    fn from(bytes: Vec<u8>) -> Parts {
+        Parts {
+            len: bytes.len(),
+            parts: vec![Part::Owned(bytes)],
+        }
+    }
+}
+
+impl Parts {
+    /// Appends a copy of `bytes` (text: dictionaries, an xref table).
+    pub fn text(&mut self, bytes: &[u8]) {
+        if !matches!(self.parts.last(), Some(Part::Text(_))) {
+            self.parts.push(Part::Text(Vec::new()));
+        }
+        if let Some(Part::Text(t)) = self.parts.last_mut() {
+            t.extend_from_slice(bytes);
+        }
+        self.len += bytes.len();
+    }
+
+    /// Appends `bytes` without copying them.
+    pub fn shared(&mut self, bytes: Box<dyn AsRef<[u8]> + Send + Sync>) {
+        self.len += (*bytes).as_ref().len();
+        self.parts.push(Part::Shared(bytes));
+    }
+
+    /// Appends `other`'s parts.
+    pub fn append(&mut self, other: Parts) {
+        self.len += other.len;
+        self.parts.extend(other.parts);
+    }
+
+    /// The length of the whole.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The parts in order.
+    pub fn slices(&self) -> impl Iterator<Item = &[u8]> {
+        self.parts.iter().map(Part::bytes)
+    }
+
+    /// The whole, in one buffer (for work that reads the file: imposition, tests).
+    pub fn to_vec(&self) -> Vec<u8> {
+        let mut v = Vec::with_capacity(self.len);
+        for s in self.slices() {
+            v.extend_from_slice(s);
+        }
+        v
+    }
+
+    /// Whether the whole equals `bytes`.
+    pub fn equals(&self, bytes: &[u8]) -> bool {
+        if bytes.len() != self.len {
+            return false;
+        }
+        let mut at = 0;
+        self.slices().all(|s| {
+            at += s.len();
+            bytes[at - s.len()..at] == *s
+        })
+    }
+}
+
 pub fn write_atomic(path: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()> {
+    write_parts_atomic(path, [bytes], sync)
+}
+
+/// [`write_atomic`] for bytes in parts, each written as it is.
+pub fn write_parts_atomic<'a>(
+    path: &Path,
+    parts: impl IntoIterator<Item = &'a [u8]>,
+    sync: bool,
+) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let mut tmp = tempfile::Builder::new()
         .prefix(".folio-")
         .suffix(".tmp")
         .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
+    for part in parts {
+        tmp.write_all(part)?;
+    }
     set_usual_permissions(tmp.as_file(), path);
     let old = if sync {
         tmp.as_file().sync_all()?;
@@ -80,19 +186,42 @@ pub fn remove_stale(dir: &Path) {
 }
 
 /// Writes `bytes` unless the file already holds exactly them; returns whether it wrote.
-pub fn write_if_changed(path: &Path, bytes: &[u8], sync: bool) -> std::io::Result<bool> {
+pub fn write_if_changed(path: &Path, bytes: &Parts, sync: bool) -> std::io::Result<bool> {
     // Compare sizes first: reading a large old file only pays when it may be identical.
     let same_size = std::fs::metadata(path).is_ok_and(|m| m.len() == bytes.len() as u64);
-    if same_size && std::fs::read(path).is_ok_and(|old| old == bytes) {
+    if same_size && std::fs::read(path).is_ok_and(|old| bytes.equals(&old)) {
         return Ok(false);
     }
-    write_atomic(path, bytes, sync)?;
+    write_parts_atomic(path, bytes.slices(), sync)?;
     Ok(true)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parts_are_written_and_compared_as_one_file() {
+        let mut parts = Parts::from(b"%PDF typst".to_vec());
+        parts.text(b" 1 0 obj");
+        parts.text(b" stream ");
+        parts.shared(Box::new(b"JPEG".to_vec()));
+        parts.text(b" trailer");
+        let whole = b"%PDF typst 1 0 obj stream JPEG trailer";
+        assert_eq!(parts.len(), whole.len());
+        assert_eq!(parts.to_vec(), whole);
+        assert!(parts.equals(whole));
+        assert!(!parts.equals(b"%PDF typst 1 0 obj stream JPEG trailex"));
+        assert!(!parts.equals(b"%PDF typst"));
+        // Text after a whole part starts a new part: the whole is never grown.
+        assert_eq!(parts.slices().count(), 4);
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.pdf");
+        assert!(write_if_changed(&path, &parts, true).unwrap());
+        assert_eq!(std::fs::read(&path).unwrap(), whole);
+        assert!(!write_if_changed(&path, &parts, true).unwrap(), "unchanged");
+    }
 
     #[test]
     fn a_quick_write_replaces_the_file_and_leaves_no_old_version_behind() {

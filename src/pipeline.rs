@@ -111,7 +111,7 @@ struct Finished {
 struct File {
     of: OutFile,
     path: PathBuf,
-    bytes: Vec<u8>,
+    bytes: output::Parts,
 }
 
 impl Session {
@@ -406,7 +406,7 @@ impl Session {
         let pdf = std::mem::take(&mut out.pdf);
         let screen = std::mem::replace(&mut out.screen, Ok(Vec::new())).unwrap_or_default();
         let mut done = Finished::default();
-        let file = |of: OutFile, bytes: Vec<u8>| File {
+        let file = |of: OutFile, bytes: output::Parts| File {
             of,
             path: self.path(of),
             bytes,
@@ -452,8 +452,8 @@ impl Session {
                     }
                 };
                 if finishing.impose {
-                    match print::impose::saddle(&pdf, &geometry) {
-                        Ok(imposed) => files.push(file(OutFile::BrochureImposed, imposed)),
+                    match print::impose::saddle(&pdf.to_vec(), &geometry) {
+                        Ok(imposed) => files.push(file(OutFile::BrochureImposed, imposed.into())),
                         Err(e) => report.push(Diagnostic::error(format!("imposition failed: {e}"))),
                     }
                 }
@@ -471,7 +471,7 @@ impl Session {
                         .format(&time::format_description::well_known::Rfc3339)
                         .unwrap_or_default();
                     match crate::pptx::pptx(&out.document, &checked.photos, doc, &notes, date) {
-                        Ok(bytes) => files.push(file(OutFile::SlidesPptx, bytes)),
+                        Ok(bytes) => files.push(file(OutFile::SlidesPptx, bytes.into())),
                         Err(e) => report.push(Diagnostic::error(format!(
                             "slides.pptx could not be written: {e}"
                         ))),
@@ -495,7 +495,10 @@ impl Session {
                         Ok(pdf) => files.push(file(OutFile::Slides, pdf)),
                         Err(e) => report.push(photo_error(e)),
                     }
-                    files.push(file(OutFile::SlidesNotes, crate::notes::pdfpc(&notes)));
+                    files.push(file(
+                        OutFile::SlidesNotes,
+                        crate::notes::pdfpc(&notes).into(),
+                    ));
                 }
                 files
             }

@@ -16,7 +16,7 @@ pub fn print_file(
     bleed: f64,
     pdfx: Option<&PdfX>,
     photos: &dyn Splice,
-) -> Result<Vec<u8>, String> {
+) -> Result<crate::output::Parts, String> {
     update::apply(
         pdf,
         &PrintFile {
@@ -207,7 +207,7 @@ mod tests {
         let mut pdf = Vec::new();
         doc.save_to(&mut pdf).unwrap();
         let photos = Counting::default();
-        let out = print_file(pdf, 8.0, None, &photos).unwrap();
+        let out = print_file(pdf, 8.0, None, &photos).unwrap().to_vec();
         assert_eq!((photos.incremental.get(), photos.rewrite.get()), (0, 1));
         let doc = Document::load_mem(&out).unwrap();
         let page = doc.get_object(page).unwrap().as_dict().unwrap();

@@ -5,6 +5,11 @@
 //! This reads only files laid out as typst 0.15 writes them: one classic xref section and
 //! dictionaries on one line. [`TypstPdf::read`] gives `None` for anything else, and callers
 //! fall back to lopdf.
+//!
+//! The result stays in parts (`output::Parts`): the PDF typst wrote, then the update, whose
+//! photo streams are shared with the photo cache until the file is written.
+
+use crate::output::Parts;
 
 /// A PDF with one classic xref section, read just enough to find and edit objects.
 pub struct TypstPdf<'a> {
@@ -110,7 +115,7 @@ impl<'a> TypstPdf<'a> {
 
     /// An update that edits this file.
     pub fn update(&self) -> Update {
-        let mut out = Appended::default();
+        let mut out = Parts::default();
         if !self.pdf.ends_with(b"\n") {
             out.text(b"\n");
         }
@@ -128,60 +133,11 @@ impl<'a> TypstPdf<'a> {
 /// Objects to append to a file, and its new trailer.
 pub struct Update {
     base: usize,
-    out: Appended,
+    out: Parts,
     entries: Vec<(usize, usize)>,
     next: usize,
     trailer: String,
     prev: usize,
-}
-
-/// Bytes to append to a file: written text, and large streams kept by reference until the
-/// one copy into the file (a brochure's photos are megabytes).
-#[derive(Default)]
-pub struct Appended {
-    parts: Vec<Part>,
-    len: usize,
-}
-
-enum Part {
-    Text(Vec<u8>),
-    Shared(Box<dyn AsRef<[u8]> + Send + Sync>),
-}
-
-impl Appended {
-    fn text(&mut self, bytes: &[u8]) {
-        if !matches!(self.parts.last(), Some(Part::Text(_))) {
-            self.parts.push(Part::Text(Vec::new()));
-        }
-        if let Some(Part::Text(t)) = self.parts.last_mut() {
-            t.extend_from_slice(bytes);
-        }
-        self.len += bytes.len();
-    }
-
-    fn shared(&mut self, bytes: Box<dyn AsRef<[u8]> + Send + Sync>) {
-        self.len += (*bytes).as_ref().len();
-        self.parts.push(Part::Shared(bytes));
-    }
-
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// Appends everything to `pdf`, growing it once.
-    pub fn append_to(self, pdf: &mut Vec<u8>) {
-        pdf.reserve_exact(self.len);
-        for part in self.parts {
-            match part {
-                Part::Text(t) => pdf.extend_from_slice(&t),
-                Part::Shared(b) => pdf.extend_from_slice((*b).as_ref()),
-            }
-        }
-    }
 }
 
 impl Update {
@@ -233,7 +189,7 @@ impl Update {
     }
 
     /// The bytes to append to the file.
-    pub fn finish(mut self) -> Appended {
+    pub fn finish(mut self) -> Parts {
         self.set_trailer("/Size", &self.next.to_string());
         let xref = self.base + self.out.len();
         self.entries.sort();
@@ -263,14 +219,16 @@ pub trait Splice {
 }
 
 /// `pdf` with `splice`'s objects: appended as an update, or the file rewritten by lopdf.
-pub fn apply(mut pdf: Vec<u8>, splice: &dyn Splice) -> Result<Vec<u8>, String> {
+pub fn apply(pdf: Vec<u8>, splice: &dyn Splice) -> Result<Parts, String> {
     if let Some(file) = TypstPdf::read(&pdf) {
         let mut update = file.update();
         if splice.incremental(&file, &mut update)? {
-            if !update.is_empty() {
-                update.finish().append_to(&mut pdf);
+            let update = (!update.is_empty()).then(|| update.finish());
+            let mut whole = Parts::from(pdf);
+            if let Some(update) = update {
+                whole.append(update);
             }
-            return Ok(pdf);
+            return Ok(whole);
         }
     }
     let mut doc =
@@ -279,7 +237,7 @@ pub fn apply(mut pdf: Vec<u8>, splice: &dyn Splice) -> Result<Vec<u8>, String> {
     let mut out = Vec::with_capacity(pdf.len());
     doc.save_to(&mut out)
         .map_err(|e| format!("writing the PDF: {e}"))?;
-    Ok(out)
+    Ok(Parts::from(out))
 }
 
 /// The file identifier (`/ID[…]`) in the last trailer of `pdf`, as written.
