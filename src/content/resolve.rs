@@ -10,6 +10,7 @@ use crate::project::Project;
 use serde_saphyr::Spanned;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Reads and validates the content of `project`.
 pub fn load(project: &Project) -> Loaded {
@@ -41,7 +42,7 @@ pub(super) struct Resolver<'a> {
     pub(super) report: Report,
     photos: Vec<Photo>,
     photo_index: HashMap<String, PhotoId>,
-    captions: Option<(CaptionsFile, usize)>,
+    captions: Option<(Arc<CaptionsFile>, usize)>,
     /// Every printed string, cleaned up, with where it was written.
     texts: Vec<(String, Loc)>,
 }
@@ -149,10 +150,10 @@ impl Resolver<'_> {
         })
     }
 
-    pub(super) fn read<T: serde::de::DeserializeOwned>(
+    pub(super) fn read<T: serde::de::DeserializeOwned + Send + Sync + 'static>(
         &mut self,
         path: &Path,
-    ) -> Option<(T, usize)> {
+    ) -> Option<(Arc<T>, usize)> {
         let name = self.project.display_path(path);
         match yaml::read::<T>(path, &name, &mut self.sources) {
             Ok(v) => Some(v),
@@ -192,7 +193,7 @@ impl Resolver<'_> {
     /// A user string that will be printed: non-empty, no control characters.
     pub(super) fn text(&mut self, s: &Spanned<String>, file: usize, what: &str) -> String {
         let loc = self.loc(&file, &s.referenced);
-        let value = s.value.trim().to_string();
+        let value = s.value.trim();
         if value.is_empty() {
             self.report.push(
                 Diagnostic::error(format!("{what} is empty"))
@@ -202,9 +203,9 @@ impl Resolver<'_> {
                     )),
             );
         }
-        self.refuse_control_characters(&value, loc, &format!("{what} contains"));
+        self.refuse_control_characters(value, loc, &format!("{what} contains"));
         // What is printed, and what the fonts are checked against, is the cleaned-up text.
-        let value = typography::clean(&value);
+        let value = typography::clean(value);
         self.texts.push((value.clone(), loc));
         value
     }
@@ -228,6 +229,12 @@ impl Resolver<'_> {
     /// An error at `loc` when `value` holds an invisible control character (line breaks and
     /// tabs are text); `subject` begins the message ("title contains", "notes contain").
     fn refuse_control_characters(&mut self, value: &str, loc: Loc, subject: &str) {
+        // Control characters are bytes below 0x20, 0x7F, or U+0080–U+009F (lead byte 0xC2):
+        // a byte scan passes nearly all text without decoding it.
+        let maybe = |b: u8| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7F || b == 0xC2;
+        if !value.bytes().any(maybe) {
+            return;
+        }
         if let Some(c) = value
             .chars()
             .find(|c| c.is_control() && *c != '\n' && *c != '\t')

@@ -276,16 +276,17 @@ impl Resolver<'_> {
         let Some((t, file)) = self.read::<ThemeFile>(&path) else {
             return fallback;
         };
-        let fonts = match t.fonts_traditional {
+        let fonts = match &t.fonts_traditional {
             Some(f) if traditional => f,
-            _ => t.fonts,
+            _ => &t.fonts,
         };
+        let colors = &t.colors;
         ThemeDefaults {
-            primary: self.cmyk(&Some(t.colors.primary), file, fallback.primary),
-            accent: self.cmyk(&Some(t.colors.accent), file, fallback.accent),
-            paper: self.cmyk(&Some(t.colors.paper), file, fallback.paper),
-            body_font: fonts.body.value,
-            heading_font: fonts.heading.value,
+            primary: self.cmyk(&Some(colors.primary.clone()), file, fallback.primary),
+            accent: self.cmyk(&Some(colors.accent.clone()), file, fallback.accent),
+            paper: self.cmyk(&Some(colors.paper.clone()), file, fallback.paper),
+            body_font: fonts.body.value.clone(),
+            heading_font: fonts.heading.value.clone(),
         }
     }
 

@@ -31,20 +31,27 @@ pub fn clean(text: &str) -> String {
 /// Unicode's LINE SEPARATOR and PARAGRAPH SEPARATOR (which word processors put in copied text)
 /// and NEXT LINE become `\n`, which layouts show as a line break: typst lays the separators
 /// out as ordinary characters of zero width, and the line before one can overrun its frame.
-pub fn line_breaks(text: &str) -> String {
-    if !text.contains(['\u{2028}', '\u{2029}', '\u{85}']) {
-        return text.to_string();
+pub fn line_breaks(text: &str) -> std::borrow::Cow<'_, str> {
+    // Three byte searches are much faster than one search for any of three characters.
+    let has = |c: &str| memchr::memmem::find(text.as_bytes(), c.as_bytes()).is_some();
+    if !(has("\u{2028}") || has("\u{2029}") || has("\u{85}")) {
+        return text.into();
     }
     text.replace(['\u{2028}', '\u{2029}', '\u{85}'], "\n")
+        .into()
 }
 
 /// Converts ASCII `, ; : ! ? ( )` next to a CJK character into full-width punctuation.
 pub fn cjk_punctuation(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
+    // Most Chinese text already has its full-width forms: nothing to look at.
+    if !text.bytes().any(|b| full_width(b as char).is_some()) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len() + 8);
-    for (i, &c) in chars.iter().enumerate() {
-        let prev = i.checked_sub(1).map(|j| chars[j]);
-        let next = chars.get(i + 1).copied();
+    let mut prev: Option<char> = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
         let near_cjk = match c {
             // An opening bracket belongs to what follows; a closing one to what precedes.
             '(' => next.is_some_and(is_cjk),
@@ -59,6 +66,7 @@ pub fn cjk_punctuation(text: &str) -> String {
             Some(f) if near_cjk => out.push(f),
             _ => out.push(c),
         }
+        prev = Some(c);
     }
     out
 }
@@ -68,6 +76,13 @@ mod tests {
     use super::cjk_punctuation as p;
 
     #[test]
+    fn separators_become_line_breaks() {
+        use super::line_breaks as l;
+        assert_eq!(l("一\u{2028}二\u{2029}三\u{85}四"), "一\n二\n三\n四");
+        assert_eq!(l("“一”"), "“一”");
+    }
+
+    #[test]
     fn converts_only_inside_chinese_text() {
         assert_eq!(p("2020年,全市"), "2020年，全市");
         assert_eq!(p("10个县(市、区)团委"), "10个县（市、区）团委");
@@ -75,5 +90,8 @@ mod tests {
         assert_eq!(p("Hello, world (test)"), "Hello, world (test)");
         assert_eq!(p("8.92%、43.8%"), "8.92%、43.8%");
         assert_eq!(p("时间:10:30"), "时间：10:30");
+        assert_eq!(p("(全市)"), "（全市）");
+        assert_eq!(p("全市,"), "全市，");
+        assert_eq!(p("全市"), "全市");
     }
 }

@@ -2,19 +2,25 @@
 //! the file, the line and what to do.
 
 use crate::diag::{Diagnostic, Loc, SourceMap};
+use parking_lot::Mutex;
 use serde::de::DeserializeOwned;
 use serde_saphyr::options::DuplicateKeyPolicy;
-use std::path::Path;
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock};
 
 /// Biggest YAML file folio reads; content files are a few kilobytes.
 const MAX_YAML_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Reads `path` (shown to users as `name`), registers its text in `sources` and parses it.
-pub fn read<T: DeserializeOwned>(
+/// A file whose text is the one parsed last time is not parsed again: `folio watch` reads
+/// every content file after each save, and at 200 pages parsing took 12 ms of a save.
+pub fn read<T: DeserializeOwned + Send + Sync + 'static>(
     path: &Path,
     name: &Path,
     sources: &mut SourceMap,
-) -> Result<(T, usize), Box<Diagnostic>> {
+) -> Result<(Arc<T>, usize), Box<Diagnostic>> {
     let meta = std::fs::metadata(path).map_err(|e| {
         Box::new(Diagnostic::error(format!("cannot read {}: {e}", name.display())).in_file(name))
     })?;
@@ -52,9 +58,23 @@ pub fn read<T: DeserializeOwned>(
             .hint("put the text in quotes, e.g. `subtitle: \"#1 ...\"`, or remove the key"),
         ));
     }
-    let parsed = parse(sources, file)?;
+    let key = (name.to_path_buf(), TypeId::of::<T>());
+    let hash = blake3::hash(sources.text(file).as_bytes());
+    if let Some((h, parsed)) = PARSED.lock().get(&key)
+        && *h == hash
+        && let Ok(parsed) = parsed.clone().downcast::<T>()
+    {
+        return Ok((parsed, file));
+    }
+    let parsed = Arc::new(parse::<T>(sources, file)?);
+    PARSED.lock().insert(key, (hash, parsed.clone()));
     Ok((parsed, file))
 }
+
+/// The last parse of each file, by the name it is shown as and the type it was parsed into,
+/// with a hash of the text parsed: one entry per content file, replaced when the file changes.
+type Parsed = HashMap<(PathBuf, TypeId), (blake3::Hash, Arc<dyn Any + Send + Sync>)>;
+static PARSED: LazyLock<Mutex<Parsed>> = LazyLock::new(Default::default);
 
 /// The 1-based line of a `key: # ...` whose value is nothing but a comment: YAML reads it as
 /// an empty value, so text a writer meant (`subtitle: #1 in the region`) would silently vanish.
@@ -287,4 +307,41 @@ fn hint_for(message: &str, text: &str, loc: Option<Loc>) -> Option<String> {
         );
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize)]
+    struct Title {
+        title: String,
+    }
+
+    #[test]
+    fn a_file_is_parsed_again_only_when_its_text_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.yaml");
+        let name = Path::new("content/parsed-once.yaml");
+        let mut sources = SourceMap::default();
+        std::fs::write(&path, "title: 一\n").unwrap();
+        let (first, _) = read::<Title>(&path, name, &mut sources).unwrap();
+        let (again, file) = read::<Title>(&path, name, &mut sources).unwrap();
+        assert!(
+            Arc::ptr_eq(&first, &again),
+            "the same text is not parsed twice"
+        );
+        assert_eq!(
+            sources.text(file),
+            "title: 一\n",
+            "but its text is registered"
+        );
+        std::fs::write(&path, "title: 二\n").unwrap();
+        let (changed, _) = read::<Title>(&path, name, &mut sources).unwrap();
+        assert_eq!(changed.title, "二");
+        // A broken file is an error every time, however it parsed before.
+        std::fs::write(&path, "title: [\n").unwrap();
+        assert!(read::<Title>(&path, name, &mut sources).is_err());
+        assert!(read::<Title>(&path, name, &mut sources).is_err());
+    }
 }
