@@ -1,9 +1,11 @@
 //! `folio watch` end to end: an edit re-renders both PDFs, a broken save keeps them byte for
 //! byte, the fix renders again; Ctrl-C stops it cleanly. And the photo cache never serves a
-//! stale photo.
+//! stale photo. A session's edit gives the bytes of a fresh build.
 
 mod common;
 use common::*;
+use folio::project::Project;
+use folio::{Options, Session};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -188,4 +190,49 @@ fn only_outputs_whose_pages_changed_are_exported_and_written_again() {
         )
     );
     assert!(out.join("slides.pdf").is_file());
+}
+
+/// A session lays an edit out starting from its last layout's page numbers and queries
+/// (`render::seeded`), in fewer passes than a fresh build. The pages must still be the ones a
+/// fresh build lays out: the same PDFs, byte for byte.
+#[test]
+fn an_edit_in_a_session_gives_the_bytes_of_a_fresh_build() {
+    let dir = sample_project();
+    let opts = Options {
+        no_sync: true,
+        ..Default::default()
+    };
+    let session = Session::new(Project::open(dir.path(), None).unwrap());
+    assert_ok(&session.run(&opts));
+    // An edit that moves what follows it: a lead-in (the deck's title) and a longer paragraph.
+    let file = dir.path().join("content/01-leadership.yaml");
+    edit(
+        &file,
+        "党的理论武装持续增强。",
+        "党的理论武装持续增强，学习覆盖面不断扩大。",
+    );
+    edit(
+        &file,
+        "荣誉称号。\"",
+        "荣誉称号。年底又获评先进集体，多名干部获得表彰。\"",
+    );
+    assert_ok(&session.run(&opts));
+    let out = dir.path().join("out");
+    let files = [
+        "brochure.pdf",
+        "slides.pdf",
+        "brochure-screen.pdf",
+        "handout.pdf",
+    ];
+    let read = |f: &str| std::fs::read(out.join(f)).unwrap();
+    let in_session: Vec<Vec<u8>> = files.iter().map(|f| read(f)).collect();
+    // A fresh build of the edited content (the photo cache and the flow plan stay).
+    for f in files {
+        std::fs::remove_file(out.join(f)).unwrap();
+    }
+    let fresh = Session::new(Project::open(dir.path(), None).unwrap());
+    assert_ok(&fresh.run(&opts));
+    for (f, bytes) in files.iter().zip(&in_session) {
+        assert!(read(f) == *bytes, "{f} differs from a fresh build's");
+    }
 }

@@ -8,6 +8,7 @@ pub mod flow;
 pub mod frames;
 pub mod inspect;
 pub mod screen;
+mod seeded;
 pub mod world;
 
 use crate::diag::Diagnostic;
@@ -36,6 +37,9 @@ pub struct Renderer {
     handout: FolioWorld,
     /// The brochure's flow plan, kept between renders (`flow`).
     plan: parking_lot::Mutex<flow::Plan>,
+    /// The last layout of each output, whose page numbers and queries the next compile starts
+    /// from (`seeded`).
+    last_layouts: [parking_lot::Mutex<Option<PagedDocument>>; 2],
 }
 
 /// An output to render: its layout's data, and the hash of the pages already written for it.
@@ -107,6 +111,7 @@ impl Renderer {
             slides: FolioWorld::new(fonts.clone(), layouts.to_vec(), Kind::Slides.layout()),
             handout: FolioWorld::new(fonts, layouts.to_vec(), HANDOUT_LAYOUT),
             plan: parking_lot::Mutex::new(flow::Plan::default()),
+            last_layouts: Default::default(),
         }
     }
 
@@ -157,9 +162,10 @@ impl Renderer {
                     .iter()
                     .map(|&i| {
                         let world = self.world(kinds[i]);
+                        let last = self.last_layout(kinds[i]).lock().clone();
                         s.spawn(move || {
                             world.begin();
-                            let warned = typst::compile::<PagedDocument>(world);
+                            let warned = seeded::compile(world, last.as_ref());
                             let out = warned
                                 .output
                                 .map(|doc| (doc, warned.warnings.to_vec()))
@@ -181,6 +187,9 @@ impl Renderer {
             let mut again = Vec::new();
             for (i, out) in results {
                 passes[i] += 1;
+                if let Ok((doc, _)) = &out {
+                    *self.last_layout(kinds[i]).lock() = Some(doc.clone());
+                }
                 // The brochure is laid out again when its pages call for another flow plan.
                 if let Ok((doc, _)) = &out
                     && kinds[i] == Kind::Brochure
@@ -191,6 +200,7 @@ impl Renderer {
                     again.push(i);
                     continue;
                 }
+
                 compiled[i] = Some(out);
             }
             pending = again;
@@ -506,6 +516,13 @@ impl Renderer {
         if let Ok(plan) = serde_json::from_slice::<flow::Plan>(json) {
             self.brochure.set_flow(plan.to_json());
             *self.plan.lock() = plan;
+        }
+    }
+
+    fn last_layout(&self, kind: Kind) -> &parking_lot::Mutex<Option<PagedDocument>> {
+        match kind {
+            Kind::Brochure => &self.last_layouts[0],
+            Kind::Slides => &self.last_layouts[1],
         }
     }
 
