@@ -134,7 +134,6 @@ impl Renderer {
         logo: Option<Vec<u8>>,
         progress: &(dyn Fn(crate::photos::PhotoProgress) + Sync),
     ) -> Vec<Result<Rendered, Vec<Diagnostic>>> {
-        let start = std::time::Instant::now();
         let mut unless = Vec::new();
         let mut kinds = Vec::new();
         let mut pdfs = Vec::new();
@@ -151,75 +150,8 @@ impl Renderer {
             screen_photos.push(job.screen_photos || job.screen.is_some());
             screens.push(job.screen);
         }
-        type Compiled = Result<(PagedDocument, Vec<SourceDiagnostic>), Vec<Diagnostic>>;
-        let mut compiled: Vec<Option<Compiled>> = kinds.iter().map(|_| None).collect();
-        let mut passes = vec![0; kinds.len()];
-        let mut flow_rounds = vec![0; kinds.len()];
-        let mut pending: Vec<usize> = (0..kinds.len()).collect();
-        while !pending.is_empty() {
-            let results: Vec<(usize, Compiled)> = std::thread::scope(|s| {
-                let handles: Vec<_> = pending
-                    .iter()
-                    .map(|&i| {
-                        let world = self.world(kinds[i]);
-                        let last = self.last_layout(kinds[i]).lock().clone();
-                        s.spawn(move || {
-                            world.begin();
-                            let warned = seeded::compile(world, last.as_ref());
-                            let out = warned
-                                .output
-                                .map(|doc| (doc, warned.warnings.to_vec()))
-                                .map_err(|e| self.convert(world, &e));
-                            (i, out)
-                        })
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .zip(&pending)
-                    .map(|(h, &i)| {
-                        h.join().unwrap_or_else(|_| {
-                            (i, Err(vec![Diagnostic::error("the renderer crashed")]))
-                        })
-                    })
-                    .collect()
-            });
-            let mut again = Vec::new();
-            for (i, out) in results {
-                passes[i] += 1;
-                if let Ok((doc, _)) = &out {
-                    *self.last_layout(kinds[i]).lock() = Some(doc.clone());
-                }
-                // The brochure is laid out again when its pages call for another flow plan.
-                if let Ok((doc, _)) = &out
-                    && kinds[i] == Kind::Brochure
-                    && flow_rounds[i] <= MAX_FLOW_ROUNDS
-                    && self.replan(doc, flow_rounds[i] == MAX_FLOW_ROUNDS)
-                {
-                    flow_rounds[i] += 1;
-                    again.push(i);
-                    continue;
-                }
-
-                compiled[i] = Some(out);
-            }
-            pending = again;
-        }
-        let compile = start.elapsed();
-        // The photos the pages place, prepared while the PDFs export (which need only slots).
-        let mut requests: Vec<Request> = Vec::new();
-        for (i, &kind) in kinds.iter().enumerate() {
-            if matches!(compiled[i], Some(Ok(_))) {
-                let used = self.world(kind).used();
-                if screen_photos[i] {
-                    requests.extend(screen::requests(&used));
-                }
-                requests.extend(used);
-            }
-        }
         let debug = std::env::var_os("FOLIO_DEBUG_TIMES").is_some();
         if debug {
-            eprintln!("render: compiled in {compile:?}, passes {passes:?}");
             let simd = if crate::photos::jpeg::simd() {
                 "with"
             } else {
@@ -227,8 +159,58 @@ impl Renderer {
             };
             eprintln!("render: libjpeg-turbo {simd} SIMD");
         }
+        // Each output is laid out and exported on its own thread: the deck usually finishes
+        // its layout first, and exports while the brochure is still being laid out. The
+        // photos every output asked for are prepared together once all are laid out (a
+        // photo's decode depends on all its frames), beside the exports, which need only
+        // slots.
+        let (asked, requests) = std::sync::mpsc::channel::<(usize, Vec<Request>)>();
         std::thread::scope(|s| {
+            let handles: Vec<_> = (0..kinds.len())
+                .map(|i| {
+                    let asked = asked.clone();
+                    let (kind, photos) = (kinds[i], &photos);
+                    let wanted = Wanted {
+                        pdf: pdfs[i],
+                        screen: screens[i].as_ref(),
+                        guard_bleed: guards[i],
+                    };
+                    let (unless, screen_photos) = (unless[i], screen_photos[i]);
+                    s.spawn(move || {
+                        let started = std::time::Instant::now();
+                        let (compiled, passes) = self.lay_out(kind);
+                        let compile = started.elapsed();
+                        if debug {
+                            eprintln!(
+                                "render: {} laid out in {compile:?}, {passes} flow round(s)",
+                                kind.name()
+                            );
+                        }
+                        let mut used = Vec::new();
+                        if compiled.is_ok() {
+                            let placed = self.world(kind).used();
+                            if screen_photos {
+                                used.extend(screen::requests(&placed));
+                            }
+                            used.extend(placed);
+                        }
+                        let _ = asked.send((i, used));
+                        drop(asked);
+                        let (document, warnings) = compiled?;
+                        let timing = (compile, passes);
+                        self.export(kind, document, &warnings, photos, unless, wanted, timing)
+                    })
+                })
+                .collect();
+            drop(asked);
             let prepared = s.spawn(|| {
+                // In the outputs' order, whichever finished first, so a build's bytes never
+                // depend on which layout was quicker.
+                let mut by_output: Vec<Vec<Request>> = vec![Vec::new(); kinds.len()];
+                for (i, used) in requests {
+                    by_output[i] = used;
+                }
+                let requests: Vec<Request> = by_output.concat();
                 let started = std::time::Instant::now();
                 let done = photos.prepare(&requests, progress);
                 if debug {
@@ -240,23 +222,6 @@ impl Renderer {
                 }
                 done
             });
-            let handles: Vec<_> = compiled
-                .into_iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    let (kind, unless, passes, photos) = (kinds[i], unless[i], passes[i], &photos);
-                    let wanted = Wanted {
-                        pdf: pdfs[i],
-                        screen: screens[i].as_ref(),
-                        guard_bleed: guards[i],
-                    };
-                    s.spawn(move || {
-                        let (document, warnings) = c.expect("every output compiled")?;
-                        let timing = (compile, passes);
-                        self.export(kind, document, &warnings, photos, unless, wanted, timing)
-                    })
-                })
-                .collect();
             let rendered: Vec<Result<Rendered, Vec<Diagnostic>>> = handles
                 .into_iter()
                 .map(|h| {
@@ -279,6 +244,43 @@ impl Renderer {
                     .collect(),
             }
         })
+    }
+
+    /// `kind` laid out: typst's compile, and for the brochure again while its pages call for
+    /// another flow plan. Also how many times it was laid out.
+    #[allow(clippy::type_complexity)]
+    fn lay_out(
+        &self,
+        kind: Kind,
+    ) -> (
+        Result<(PagedDocument, Vec<SourceDiagnostic>), Vec<Diagnostic>>,
+        usize,
+    ) {
+        let world = self.world(kind);
+        let mut passes = 0;
+        let mut flow_rounds = 0;
+        loop {
+            passes += 1;
+            world.begin();
+            let last = self.last_layout(kind).lock().clone();
+            let warned = seeded::compile(world, last.as_ref());
+            let out = warned
+                .output
+                .map(|doc| (doc, warned.warnings.to_vec()))
+                .map_err(|e| self.convert(world, &e));
+            if let Ok((doc, _)) = &out {
+                *self.last_layout(kind).lock() = Some(doc.clone());
+            }
+            if let Ok((doc, _)) = &out
+                && kind == Kind::Brochure
+                && flow_rounds <= MAX_FLOW_ROUNDS
+                && self.replan(doc, flow_rounds == MAX_FLOW_ROUNDS)
+            {
+                flow_rounds += 1;
+                continue;
+            }
+            return (out, passes);
+        }
     }
 
     /// Reads the flow markers of a laid-out brochure; when they call for another plan, sets it
