@@ -116,14 +116,21 @@ struct File {
 
 impl Session {
     pub fn new(project: Project) -> Session {
-        let fonts = Fonts::discover(&project.font_dirs);
+        let memory = photos::Memory::default();
+        // The first run's reading (the content files parsed, the photos' headers and hashes)
+        // happens beside the font discovery, which it does not need; both are kept in caches
+        // keyed by what was read, so the run finds them ready and reports any problem itself.
+        let fonts = std::thread::scope(|s| {
+            s.spawn(|| read_ahead(&project, &memory));
+            Fonts::discover(&project.font_dirs)
+        });
         let renderer = Renderer::new(fonts.clone(), &project.layouts);
         output::remove_stale(&project.out);
         Session {
             project,
             fonts,
             renderer,
-            memory: Default::default(),
+            memory,
             progress: Arc::new(|_| {}),
             written: Default::default(),
         }
@@ -590,6 +597,18 @@ impl Session {
 
 /// For layout developers: with `FOLIO_KEEP_REJECTED=DIR`, pages the guard refused are written
 /// to `DIR/<output>.pdf` (never to `out/`) so they can be looked at.
+/// Reads what a run will read first, into the caches it looks in: the content files' parses
+/// (`content::yaml`) and the photos' headers and hashes (`memory`). What it finds wrong is left
+/// for the run to report.
+fn read_ahead(project: &Project, memory: &photos::Memory) {
+    let loaded = content::load(project);
+    if let Some(doc) = loaded.document {
+        let cache = photos::cache::DiskCache::new(None, false);
+        let mut report = Report::default();
+        PhotoSet::load(&doc, &loaded.sources, &mut report, cache, memory.clone());
+    }
+}
+
 fn keep_rejected(r: &Rendered) {
     if let Some(dir) = std::env::var_os("FOLIO_KEEP_REJECTED") {
         let path = std::path::Path::new(&dir).join(format!("{}.pdf", r.kind.name()));
