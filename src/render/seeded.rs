@@ -6,7 +6,7 @@
 //! from nothing: no page numbers, no headings, so the brochure always takes three passes, two
 //! of them only to learn what the previous compile already knew. After an edit most answers
 //! are unchanged, so starting from the last layout's answers usually settles in one or two
-//! passes (at 200 pages, 47 ms of passes became about 15; measured in BENCHMARKS.md).
+//! passes (at 200 pages, 47 ms of passes became one of about 28; BENCHMARKS.md, stop 17).
 //!
 //! The result is still a fixed point checked the way typst checks it: a pass is accepted only
 //! when every introspection it made gives the same answer on its own pages. A first build has
