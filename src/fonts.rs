@@ -140,13 +140,6 @@ pub fn needs_glyph(c: char) -> bool {
 const SIMPLIFIED_FACES: &[&str] = &["Noto Serif CJK SC", "Noto Sans CJK SC"];
 const TRADITIONAL_FACES: &[&str] = &["Noto Serif CJK TC", "Noto Sans CJK TC"];
 
-#[derive(Clone, Copy)]
-enum Seen {
-    Unknown,
-    Covered,
-    Missing,
-}
-
 pub fn check_coverage(doc: &Document, fonts: &Fonts, sources: &SourceMap, report: &mut Report) {
     let families = [
         doc.settings.body_font.as_str(),
@@ -172,23 +165,14 @@ pub fn check_coverage(doc: &Document, fonts: &Fonts, sources: &SourceMap, report
     let mut uncovered: BTreeMap<char, Vec<crate::diag::Loc>> = BTreeMap::new();
     // Whether each character is missing, decided once: a table for the Basic Multilingual
     // Plane, where a hashed lookup per character took 7 ms of a save at 200 pages.
-    let mut bmp = vec![Seen::Unknown; 0x10000];
+    let mut bmp: Vec<Option<bool>> = vec![None; 0x10000];
     let mut others: HashMap<char, bool> = HashMap::new();
     let decide = |c: char| needs_glyph(c) && families.iter().any(|f| !fonts.covers(f, c));
     for (text, loc) in &doc.texts {
         for c in text.chars() {
             let missing = match bmp.get_mut(c as usize) {
-                Some(Seen::Covered) => false,
-                Some(Seen::Missing) => true,
-                Some(seen) => {
-                    let missing = decide(c);
-                    *seen = if missing {
-                        Seen::Missing
-                    } else {
-                        Seen::Covered
-                    };
-                    missing
-                }
+                Some(Some(missing)) => *missing,
+                Some(unknown) => *unknown.insert(decide(c)),
                 None => *others.entry(c).or_insert_with(|| decide(c)),
             };
             if missing {

@@ -595,8 +595,6 @@ impl Session {
     }
 }
 
-/// For layout developers: with `FOLIO_KEEP_REJECTED=DIR`, pages the guard refused are written
-/// to `DIR/<output>.pdf` (never to `out/`) so they can be looked at.
 /// Reads what a run will read first, into the caches it looks in: the content files' parses
 /// (`content::yaml`) and the photos' headers and hashes (`memory`). What it finds wrong is left
 /// for the run to report.
@@ -609,6 +607,8 @@ fn read_ahead(project: &Project, memory: &photos::Memory) {
     }
 }
 
+/// For layout developers: with `FOLIO_KEEP_REJECTED=DIR`, pages the guard refused are written
+/// to `DIR/<output>.pdf` (never to `out/`) so they can be looked at.
 fn keep_rejected(r: &Rendered) {
     if let Some(dir) = std::env::var_os("FOLIO_KEEP_REJECTED") {
         let path = std::path::Path::new(&dir).join(format!("{}.pdf", r.kind.name()));

@@ -150,9 +150,9 @@ impl Resolver<'_> {
         let language = doc.language.value.trim().to_lowercase();
         let traditional = script(&language, region.as_deref()) == "zh-hant";
         let defaults = self.theme_defaults(&theme, traditional);
-        let primary = self.cmyk(&s.colors.primary, file, defaults.primary);
-        let accent = self.cmyk(&s.colors.accent, file, defaults.accent);
-        let paper = self.cmyk(&s.colors.paper, file, defaults.paper);
+        let primary = self.cmyk(s.colors.primary.as_ref(), file, defaults.primary);
+        let accent = self.cmyk(s.colors.accent.as_ref(), file, defaults.accent);
+        let paper = self.cmyk(s.colors.paper.as_ref(), file, defaults.paper);
         let font = |f: &Option<Spanned<String>>, d: &str| {
             f.as_ref()
                 .map(|f| f.value.clone())
@@ -282,15 +282,15 @@ impl Resolver<'_> {
         };
         let colors = &t.colors;
         ThemeDefaults {
-            primary: self.cmyk(&Some(colors.primary.clone()), file, fallback.primary),
-            accent: self.cmyk(&Some(colors.accent.clone()), file, fallback.accent),
-            paper: self.cmyk(&Some(colors.paper.clone()), file, fallback.paper),
+            primary: self.cmyk(Some(&colors.primary), file, fallback.primary),
+            accent: self.cmyk(Some(&colors.accent), file, fallback.accent),
+            paper: self.cmyk(Some(&colors.paper), file, fallback.paper),
             body_font: fonts.body.value.clone(),
             heading_font: fonts.heading.value.clone(),
         }
     }
 
-    fn cmyk(&mut self, c: &Option<Spanned<Vec<f64>>>, file: usize, default: [f64; 4]) -> [f64; 4] {
+    fn cmyk(&mut self, c: Option<&Spanned<Vec<f64>>>, file: usize, default: [f64; 4]) -> [f64; 4] {
         let Some(c) = c else { return default };
         match c.value.as_slice() {
             [a, b, d, e] if c.value.iter().all(|v| (0.0..=100.0).contains(v)) => [*a, *b, *d, *e],

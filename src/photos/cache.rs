@@ -1,6 +1,7 @@
 //! The on-disk cache of resampled photos: one JPEG per (source content, crop, size, encoding,
-//! decode scale), so a new process skips the resampling. A changed photo has a new content hash and therefore
-//! new keys: a stale entry can never be served. Deleting the folder is always safe.
+//! decode scale), so a new process skips the resampling. A changed photo has a new content
+//! hash and therefore new keys: a stale entry can never be served. Deleting the folder is
+//! always safe.
 
 use super::Plan;
 use std::path::PathBuf;

@@ -399,15 +399,11 @@ mod tests {
             width: 800,
             height: 600,
         };
-        let out = levels
-            .resize(
-                whole,
-                Pixels {
-                    width: 200,
-                    height: 150,
-                },
-            )
-            .unwrap();
+        let quarter = Pixels {
+            width: 200,
+            height: 150,
+        };
+        let out = levels.resize(whole, quarter).unwrap();
         assert_eq!((out.width(), out.height()), (200, 150));
         assert_eq!(levels.levels.len(), 2, "the decode and its half");
         // A transparent photo's half is on white too, as its full-size pixels are.
@@ -416,15 +412,7 @@ mod tests {
             icc: None,
             shrink: 1,
         };
-        let out = Levels::new(clear)
-            .resize(
-                whole,
-                Pixels {
-                    width: 200,
-                    height: 150,
-                },
-            )
-            .unwrap();
+        let out = Levels::new(clear).resize(whole, quarter).unwrap();
         assert!(out.to_rgb8().pixels().all(|p| p.0 == [255; 3]));
     }
 

@@ -129,26 +129,15 @@ impl Renderer {
     /// (`photos::slot::Splice`).
     pub fn render_all(
         &self,
-        jobs: Vec<Job>,
+        mut jobs: Vec<Job>,
         photos: Arc<PhotoSet>,
         logo: Option<Vec<u8>>,
         progress: &(dyn Fn(crate::photos::PhotoProgress) + Sync),
     ) -> Vec<Result<Rendered, Vec<Diagnostic>>> {
-        let mut unless = Vec::new();
-        let mut kinds = Vec::new();
-        let mut pdfs = Vec::new();
-        let mut screens = Vec::new();
-        let mut screen_photos = Vec::new();
-        let mut guards = Vec::new();
-        for job in jobs {
-            guards.push(job.guard_bleed);
+        for job in &mut jobs {
+            let data = std::mem::take(&mut job.data);
             self.world(job.kind)
-                .update(job.data, photos.clone(), logo.clone());
-            kinds.push(job.kind);
-            unless.push(job.unless_unchanged);
-            pdfs.push(job.pdf);
-            screen_photos.push(job.screen_photos || job.screen.is_some());
-            screens.push(job.screen);
+                .update(data, photos.clone(), logo.clone());
         }
         let debug = std::env::var_os("FOLIO_DEBUG_TIMES").is_some();
         if debug {
@@ -166,16 +155,18 @@ impl Renderer {
         // slots.
         let (asked, requests) = std::sync::mpsc::channel::<(usize, Vec<Request>)>();
         std::thread::scope(|s| {
-            let handles: Vec<_> = (0..kinds.len())
-                .map(|i| {
+            let handles: Vec<_> = jobs
+                .iter()
+                .enumerate()
+                .map(|(i, job)| {
                     let asked = asked.clone();
-                    let (kind, photos) = (kinds[i], &photos);
+                    let (kind, unless, photos) = (job.kind, job.unless_unchanged, &photos);
                     let wanted = Wanted {
-                        pdf: pdfs[i],
-                        screen: screens[i].as_ref(),
-                        guard_bleed: guards[i],
+                        pdf: job.pdf,
+                        screen: job.screen.as_ref(),
+                        guard_bleed: job.guard_bleed,
                     };
-                    let (unless, screen_photos) = (unless[i], screen_photos[i]);
+                    let screen_photos = job.screen_photos || job.screen.is_some();
                     s.spawn(move || {
                         let started = std::time::Instant::now();
                         let (compiled, passes) = self.lay_out(kind);
@@ -206,7 +197,7 @@ impl Renderer {
             let prepared = s.spawn(|| {
                 // In the outputs' order, whichever finished first, so a build's bytes never
                 // depend on which layout was quicker.
-                let mut by_output: Vec<Vec<Request>> = vec![Vec::new(); kinds.len()];
+                let mut by_output: Vec<Vec<Request>> = vec![Vec::new(); jobs.len()];
                 for (i, used) in requests {
                     by_output[i] = used;
                 }
@@ -270,14 +261,14 @@ impl Renderer {
                 .map_err(|e| self.convert(world, &e));
             if let Ok((doc, _)) = &out {
                 *self.last_layout(kind).lock() = Some(doc.clone());
-            }
-            if let Ok((doc, _)) = &out
-                && kind == Kind::Brochure
-                && flow_rounds <= MAX_FLOW_ROUNDS
-                && self.replan(doc, flow_rounds == MAX_FLOW_ROUNDS)
-            {
-                flow_rounds += 1;
-                continue;
+                // The brochure is laid out again when its pages call for another flow plan.
+                if kind == Kind::Brochure
+                    && flow_rounds <= MAX_FLOW_ROUNDS
+                    && self.replan(doc, flow_rounds == MAX_FLOW_ROUNDS)
+                {
+                    flow_rounds += 1;
+                    continue;
+                }
             }
             return (out, passes);
         }
