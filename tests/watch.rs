@@ -64,9 +64,11 @@ fn watch_rerenders_on_edit_and_keeps_good_pdfs_on_errors() {
     assert_eq!(std::fs::read(&brochure).unwrap(), good.0);
     assert_eq!(std::fs::read(&slides).unwrap(), good.1);
 
-    // 3. Fix it: new PDFs again.
-    edit(&section, "paragraphs: [", "paragraphs:");
+    // 3. Fix it: new PDFs again. The sentence changes while the file is still broken, so the
+    // first good build already has it (the other way round, a quick build could land between
+    // the two saves, without the new sentence).
     edit(&section, "党的理论武装全面加强。", "党的理论武装持续增强。");
+    edit(&section, "paragraphs: [", "paragraphs:");
     let line = wait_for(&rx, "rewrote", &mut log, WAIT);
     assert!(line.contains("brochure.pdf"), "{line}");
     assert!(pdf_text(&brochure).contains("党的理论武装持续增强"));
