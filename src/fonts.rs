@@ -1,6 +1,7 @@
 //! Fonts: discovered once per process (the project's `fonts/`, folio's `fonts/`, then the
-//! system's, through typst-kit's fontdb scan) and checked against every character the content
-//! uses, face by face, the way typst will select them.
+//! system's, found by fontdb as typst-kit finds them, each face described on every core) and
+//! checked against every character the content uses, face by face, the way typst will select
+//! them.
 //!
 //! **The fallback chain.** Several sources may hold a family of the same name: folio bundles
 //! *subsets* of Noto Serif/Sans CJK SC, and a Chinese desktop has the full fonts under the same
@@ -18,7 +19,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 use typst::text::{FontBook, FontInfo, FontStretch, FontStyle, FontVariant, FontWeight};
-use typst_kit::fonts::FontStore;
+use typst_kit::fonts::{FontPath, FontStore};
 
 /// The fonts available to layouts, shared by every World of the process.
 pub struct Fonts {
@@ -47,17 +48,63 @@ pub fn alias(family: &str, n: usize) -> String {
     }
 }
 
+/// Each source's faces as typst describes them, in the source's order. Describing a face reads
+/// its character map (a CJK face has tens of thousands of characters): most of the discovery's
+/// time, and independent face by face, so the faces are described on every core.
+fn describe(sources: &[fontdb::Database]) -> Vec<Vec<(FontPath, FontInfo)>> {
+    use rayon::prelude::*;
+    let faces: Vec<(usize, &fontdb::Database, fontdb::ID, &std::path::Path, u32)> = sources
+        .iter()
+        .enumerate()
+        .flat_map(|(n, db)| {
+            db.faces().filter_map(move |face| match &face.source {
+                fontdb::Source::File(path) | fontdb::Source::SharedFile(path, _) => {
+                    Some((n, db, face.id, path.as_path(), face.index))
+                }
+                // Only files are loaded into these databases.
+                fontdb::Source::Binary(_) => None,
+            })
+        })
+        .collect();
+    let described: Vec<(usize, Option<(FontPath, FontInfo)>)> = faces
+        .par_iter()
+        .map(|&(n, db, id, path, index)| {
+            let info = db.with_face_data(id, FontInfo::new).flatten();
+            let font = info.map(|info| {
+                let path = FontPath {
+                    path: path.to_path_buf(),
+                    index,
+                };
+                (path, info)
+            });
+            (n, font)
+        })
+        .collect();
+    let mut groups: Vec<Vec<(FontPath, FontInfo)>> = sources.iter().map(|_| Vec::new()).collect();
+    for (n, font) in described {
+        groups[n].extend(font);
+    }
+    groups
+}
+
 impl Fonts {
     /// Scans `dirs` in order, then the system's fonts. A family found in an earlier source keeps
     /// its name; its copies in later sources are renamed so typst can reach them as fallbacks.
     pub fn discover(dirs: &[PathBuf]) -> Arc<Fonts> {
-        let mut groups: Vec<Vec<(typst_kit::fonts::FontPath, FontInfo)>> = dirs
+        let mut sources: Vec<fontdb::Database> = dirs
             .iter()
-            .map(|d| typst_kit::fonts::scan(d).collect())
+            .map(|d| {
+                let mut db = fontdb::Database::new();
+                db.load_fonts_dir(d);
+                db
+            })
             .collect();
         if std::env::var_os("FOLIO_NO_SYSTEM_FONTS").is_none() {
-            groups.push(typst_kit::fonts::system().collect());
+            let mut db = fontdb::Database::new();
+            db.load_system_fonts();
+            sources.push(db);
         }
+        let groups = describe(&sources);
         let mut store = FontStore::new();
         let mut chains: HashMap<String, Vec<String>> = HashMap::new();
         for group in groups {
@@ -228,5 +275,32 @@ pub fn check_coverage(doc: &Document, fonts: &Fonts, sources: &SourceMap, report
             ),
         };
         report.push(Diagnostic::error(message).at(sources, first).hint(hint));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The faces described on every core are typst-kit's, in its order: the order decides which
+    /// copy of a family keeps its name, so the chain (and every PDF) depends on it.
+    #[test]
+    fn discovery_finds_what_typst_kit_finds_in_the_same_order() {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fonts");
+        let mut bundled = fontdb::Database::new();
+        bundled.load_fonts_dir(&dir);
+        let mut system = fontdb::Database::new();
+        system.load_system_fonts();
+        let ours: Vec<(PathBuf, u32, FontInfo)> = describe(&[bundled, system])
+            .into_iter()
+            .flatten()
+            .map(|(p, info)| (p.path, p.index, info))
+            .collect();
+        let theirs: Vec<(PathBuf, u32, FontInfo)> = typst_kit::fonts::scan(&dir)
+            .chain(typst_kit::fonts::system())
+            .map(|(p, info)| (p.path, p.index, info))
+            .collect();
+        assert!(ours.len() >= 8, "the bundled fonts were not found");
+        assert_eq!(ours, theirs);
     }
 }
