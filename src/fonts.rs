@@ -48,63 +48,44 @@ pub fn alias(family: &str, n: usize) -> String {
     }
 }
 
-/// Each source's faces as typst describes them, in the source's order. Describing a face reads
-/// its character map (a CJK face has tens of thousands of characters): most of the discovery's
-/// time, and independent face by face, so the faces are described on every core.
-fn describe(sources: &[fontdb::Database]) -> Vec<Vec<(FontPath, FontInfo)>> {
+/// The faces `load` puts in a fontdb database, as typst describes them, in fontdb's order (as
+/// typst-kit scans). Describing a face reads its character map (a CJK face has tens of
+/// thousands of characters): most of the discovery's time, and independent face by face, so
+/// the faces are described on every core.
+fn scan(load: impl FnOnce(&mut fontdb::Database)) -> Vec<(FontPath, FontInfo)> {
     use rayon::prelude::*;
-    let faces: Vec<(usize, &fontdb::Database, fontdb::ID, &std::path::Path, u32)> = sources
-        .iter()
-        .enumerate()
-        .flat_map(|(n, db)| {
-            db.faces().filter_map(move |face| match &face.source {
-                fontdb::Source::File(path) | fontdb::Source::SharedFile(path, _) => {
-                    Some((n, db, face.id, path.as_path(), face.index))
-                }
-                // Only files are loaded into these databases.
-                fontdb::Source::Binary(_) => None,
-            })
-        })
-        .collect();
-    let described: Vec<(usize, Option<(FontPath, FontInfo)>)> = faces
+    let mut db = fontdb::Database::new();
+    load(&mut db);
+    let faces: Vec<&fontdb::FaceInfo> = db.faces().collect();
+    faces
         .par_iter()
-        .map(|&(n, db, id, path, index)| {
-            let info = db.with_face_data(id, FontInfo::new).flatten();
-            let font = info.map(|info| {
-                let path = FontPath {
-                    path: path.to_path_buf(),
-                    index,
-                };
-                (path, info)
-            });
-            (n, font)
+        .filter_map(|face| {
+            let path = match &face.source {
+                fontdb::Source::File(path) | fontdb::Source::SharedFile(path, _) => path,
+                // Only files are loaded into these databases.
+                fontdb::Source::Binary(_) => return None,
+            };
+            let info = db.with_face_data(face.id, FontInfo::new)??;
+            let path = FontPath {
+                path: path.clone(),
+                index: face.index,
+            };
+            Some((path, info))
         })
-        .collect();
-    let mut groups: Vec<Vec<(FontPath, FontInfo)>> = sources.iter().map(|_| Vec::new()).collect();
-    for (n, font) in described {
-        groups[n].extend(font);
-    }
-    groups
+        .collect()
 }
 
 impl Fonts {
     /// Scans `dirs` in order, then the system's fonts. A family found in an earlier source keeps
     /// its name; its copies in later sources are renamed so typst can reach them as fallbacks.
     pub fn discover(dirs: &[PathBuf]) -> Arc<Fonts> {
-        let mut sources: Vec<fontdb::Database> = dirs
+        let mut groups: Vec<Vec<(FontPath, FontInfo)>> = dirs
             .iter()
-            .map(|d| {
-                let mut db = fontdb::Database::new();
-                db.load_fonts_dir(d);
-                db
-            })
+            .map(|d| scan(|db| db.load_fonts_dir(d)))
             .collect();
         if std::env::var_os("FOLIO_NO_SYSTEM_FONTS").is_none() {
-            let mut db = fontdb::Database::new();
-            db.load_system_fonts();
-            sources.push(db);
+            groups.push(scan(|db| db.load_system_fonts()));
         }
-        let groups = describe(&sources);
         let mut store = FontStore::new();
         let mut chains: HashMap<String, Vec<String>> = HashMap::new();
         for group in groups {
@@ -287,13 +268,9 @@ mod tests {
     #[test]
     fn discovery_finds_what_typst_kit_finds_in_the_same_order() {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fonts");
-        let mut bundled = fontdb::Database::new();
-        bundled.load_fonts_dir(&dir);
-        let mut system = fontdb::Database::new();
-        system.load_system_fonts();
-        let ours: Vec<(PathBuf, u32, FontInfo)> = describe(&[bundled, system])
+        let ours: Vec<(PathBuf, u32, FontInfo)> = scan(|db| db.load_fonts_dir(&dir))
             .into_iter()
-            .flatten()
+            .chain(scan(|db| db.load_system_fonts()))
             .map(|(p, info)| (p.path, p.index, info))
             .collect();
         let theirs: Vec<(PathBuf, u32, FontInfo)> = typst_kit::fonts::scan(&dir)
