@@ -39,8 +39,10 @@ fn watch_rerenders_on_edit_and_keeps_good_pdfs_on_errors() {
 
     // 1. Edit a paragraph: both PDFs are rewritten with the new text.
     let section = root.join("content/01-leadership.yaml");
+    // (`edit` empties the file before writing it: a build that lands between the two reports
+    // the empty file and keeps the PDFs, so the build to wait for is the one that rewrote.)
     edit(&section, "党的理论武装持续增强。", "党的理论武装全面加强。");
-    let line = wait_for(&rx, "changed", &mut log, WAIT);
+    let line = wait_for(&rx, "rewrote", &mut log, WAIT);
     assert!(
         line.contains("brochure.pdf") && line.contains("slides.pdf"),
         "{line}"

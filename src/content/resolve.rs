@@ -62,9 +62,21 @@ impl Resolver<'_> {
         let section_files = self.section_files();
         let mut sections = Vec::new();
         for path in &section_files {
-            if let Some((s, file)) = self.read::<schema::Section>(path) {
-                sections.push((s, file));
+            let Some((s, file)) = self.read::<schema::Section>(path) else {
+                continue;
+            };
+            if s.is_empty() {
+                // Left out silently, the section would vanish from the PDFs with exit 0; an
+                // editor that empties the file before writing it also gets here between the two.
+                let name = self.project.display_path(path);
+                self.report.push(
+                    Diagnostic::error(format!("{} holds no section", name.display()))
+                        .in_file(name)
+                        .hint("give it a `title:` and `paragraphs:` (see content/README.md), or delete the file to leave the section out"),
+                );
+                continue;
             }
+            sections.push((s, file));
         }
         let captions_path = self.project.photos.join("captions.yaml");
         if captions_path.is_file() {

@@ -195,6 +195,17 @@ pub struct Section {
     pub slides: bool,
 }
 
+impl Section {
+    /// Nothing to print: no title, figures, paragraphs or photos (an empty file, or one of
+    /// comments only).
+    pub fn is_empty(&self) -> bool {
+        self.title.is_none()
+            && self.figures.is_empty()
+            && self.paragraphs.is_empty()
+            && self.photos.is_empty()
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Paragraph {

@@ -81,6 +81,8 @@ case("duplicate-key", ["content/document.yaml:4", "the key `title` appears twice
 case("duplicate-ids", ["content/02-second.yaml:1", "duplicate section id `same`"],
      sections={"01-first.yaml": "id: same\n" + SECTION, "02-second.yaml": "id: same\n" + SECTION})
 case("empty-document", ["no paragraphs"], sections={})
+case("empty-section-file", ["content/02-second.yaml holds no section", "delete the file"], sections={"01-first.yaml": SECTION, "02-second.yaml": ""})
+case("comment-only-section-file", ["content/02-second.yaml holds no section"], sections={"01-first.yaml": SECTION, "02-second.yaml": "# 第二部分：待写\n"})
 case("empty-title", ["content/document.yaml:1", "title is empty"], doc='title: ""\norganisation: 测试单位\nyear: 2020\n')
 case("control-character", ["content/01-first.yaml:4", "control character U+0007"], sections={"01-first.yaml": "title: 第一部分\nparagraphs:\n  - lead: 引语。\n    text: \"正文\\a。\"\n"})
 case("invalid-utf8", ["content/01-first.yaml", "not valid UTF-8", "line 4"], sections={"01-first.yaml": SECTION.encode("utf-8").replace("正文".encode(), "正文".encode("gbk"))})
